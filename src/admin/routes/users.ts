@@ -1,0 +1,186 @@
+// Users of a tenant, and the roles they hold.
+import { z } from "zod";
+import { notFound, invalidField } from "../problem";
+import { defineRoute, managementAudit, type AdminContext } from "../route";
+import { listOf, page, paginationQuery } from "../schemas/common";
+import { presentRole, roleSchema } from "../schemas/roles";
+import { presentUser, userChangesFrom, userCreateSchema, userListQuery, userSchema, userUpdateSchema } from "../schemas/users";
+
+const userParams = z.object({ tenant: z.string(), user_id: z.string() });
+const userRoleParams = userParams.extend({ role_id: z.string() });
+
+async function existingUser(c: AdminContext, id: string) {
+  const user = await c.var.directory.users.get(id);
+  if (!user) throw notFound(`there is no user '${id}' in this tenant`);
+  return user;
+}
+
+export const userRoutes = [
+  defineRoute({
+    method: "post",
+    path: "/tenants/{tenant}/users",
+    operationId: "createUser",
+    summary: "Create a user",
+    description:
+      "Creates a user with or without a password. A password is checked against the password policy and stored as an argon2id hash; `password_hash` imports a hash from another system instead.",
+    tag: "Users",
+    scope: "users:write",
+    access: "tenant",
+    params: z.object({ tenant: z.string() }),
+    body: userCreateSchema,
+    responses: {
+      201: { description: "The user", schema: userSchema },
+      409: { description: "Another user of the tenant has this email address" },
+    },
+    async handler(c, { body }) {
+      const { profile, credential } = userChangesFrom(body);
+      const user = await c.var.directory.users.create(
+        profile,
+        credential,
+        managementAudit(c, "user.created", { with_password: credential !== undefined }),
+      );
+      return c.json(presentUser(user), 201, { Location: `/admin/v1/tenants/${c.var.target.slug}/users/${user.id}` });
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/tenants/{tenant}/users",
+    operationId: "listUsers",
+    summary: "List or search users",
+    description: "Users in creation order. `email` finds one address; `email_starts_with` searches by prefix.",
+    tag: "Users",
+    scope: "users:read",
+    access: "tenant",
+    params: z.object({ tenant: z.string() }),
+    query: paginationQuery.extend(userListQuery.shape),
+    responses: { 200: { description: "A page of users", schema: listOf(userSchema) } },
+    async handler(c, { query }) {
+      const rows = await c.var.directory.users.list({
+        limit: query.limit + 1,
+        ...(query.cursor ? { after: query.cursor } : {}),
+        ...(query.email !== undefined ? { email: query.email } : {}),
+        ...(query.email_starts_with !== undefined ? { emailPrefix: query.email_starts_with } : {}),
+      });
+      return c.json(page(rows, query.limit, (u) => u.id, presentUser));
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/tenants/{tenant}/users/{user_id}",
+    operationId: "getUser",
+    summary: "Get a user",
+    tag: "Users",
+    scope: "users:read",
+    access: "tenant",
+    params: userParams,
+    responses: { 200: { description: "The user", schema: userSchema } },
+    async handler(c, { params }) {
+      return c.json(presentUser(await existingUser(c, params.user_id)));
+    },
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/tenants/{tenant}/users/{user_id}",
+    operationId: "updateUser",
+    summary: "Update a user",
+    description: "Changes the given fields only; `null` clears a field. `blocked: true` stops sign-in and refresh.",
+    tag: "Users",
+    scope: "users:write",
+    access: "tenant",
+    params: userParams,
+    body: userUpdateSchema,
+    responses: {
+      200: { description: "The updated user", schema: userSchema },
+      409: { description: "Another user of the tenant has this email address" },
+    },
+    async handler(c, { params, body }) {
+      const existing = await existingUser(c, params.user_id);
+      const { profile, credential } = userChangesFrom(body);
+      const email = profile.email === undefined ? existing.email : profile.email;
+      const phone = profile.phoneNumber === undefined ? existing.phoneNumber : profile.phoneNumber;
+      if (!email && !phone) throw invalidField(["email"], "a user needs an email or a phone_number");
+      const fields = Object.keys(body).filter((k) => k !== "password" && k !== "password_hash");
+      await c.var.directory.users.update(
+        existing.id,
+        profile,
+        credential,
+        managementAudit(c, body.blocked === undefined ? "user.updated" : body.blocked ? "user.blocked" : "user.unblocked", {
+          fields,
+          password_changed: credential !== undefined,
+        }),
+      );
+      return c.json(presentUser(await existingUser(c, existing.id)));
+    },
+  }),
+  defineRoute({
+    method: "delete",
+    path: "/tenants/{tenant}/users/{user_id}",
+    operationId: "deleteUser",
+    summary: "Delete a user",
+    description: "Deletes the user, their credentials and role assignments. The audit trail keeps its records.",
+    tag: "Users",
+    scope: "users:write",
+    access: "tenant",
+    params: userParams,
+    responses: { 204: { description: "Deleted" } },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      await c.var.directory.users.delete(user.id, managementAudit(c, "user.deleted"));
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/tenants/{tenant}/users/{user_id}/roles",
+    operationId: "listUserRoles",
+    summary: "List a user's roles",
+    tag: "Users",
+    scope: "users:read",
+    access: "tenant",
+    params: userParams,
+    responses: { 200: { description: "The user's roles", schema: z.object({ data: z.array(roleSchema) }) } },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      const roles = await c.var.directory.roles.rolesOfUser(user.id);
+      return c.json({ data: roles.map(presentRole) });
+    },
+  }),
+  defineRoute({
+    method: "post",
+    path: "/tenants/{tenant}/users/{user_id}/roles",
+    operationId: "assignUserRoles",
+    summary: "Assign roles to a user",
+    description: "Adds the listed roles; roles the user already holds are kept as they are.",
+    tag: "Users",
+    scope: "users:write",
+    access: "tenant",
+    params: userParams,
+    body: z.object({ roles: z.array(z.string()).min(1, "list at least one role id").max(50) }).strict(),
+    responses: { 200: { description: "The user's roles after the change", schema: z.object({ data: z.array(roleSchema) }) } },
+    async handler(c, { params, body }) {
+      const user = await existingUser(c, params.user_id);
+      await c.var.directory.roles.assign(user.id, body.roles, managementAudit(c, "user.roles_assigned", { roles: body.roles }));
+      const roles = await c.var.directory.roles.rolesOfUser(user.id);
+      return c.json({ data: roles.map(presentRole) });
+    },
+  }),
+  defineRoute({
+    method: "delete",
+    path: "/tenants/{tenant}/users/{user_id}/roles/{role_id}",
+    operationId: "removeUserRole",
+    summary: "Take a role from a user",
+    tag: "Users",
+    scope: "users:write",
+    access: "tenant",
+    params: userRoleParams,
+    responses: { 204: { description: "Removed" } },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      const held = await c.var.directory.roles.rolesOfUser(user.id);
+      if (!held.some((role) => role.id === params.role_id))
+        throw notFound(`the user does not hold role '${params.role_id}'`);
+      await c.var.directory.roles.unassign(user.id, params.role_id, managementAudit(c, "user.role_removed", { role: params.role_id }));
+      return c.body(null, 204);
+    },
+  }),
+];

@@ -1,0 +1,202 @@
+// Users of one tenant and their password credentials. A user and its credential are
+// always written together in one D1 batch (a transaction), so neither exists alone.
+import { and, asc, eq, gt, gte, lt } from "drizzle-orm";
+import { nowSeconds } from "../config";
+import { hashPassword, verifyPassword } from "../passwords";
+import { atomically } from "../storage/batch";
+import type { Database } from "../storage/database";
+import { uniqueViolation } from "../storage/errors";
+import { newId } from "../storage/ids";
+import { passwordCredentials, users } from "../storage/schema";
+import { normalizeEmail } from "./email";
+import { auditStatements, type AuditEventInput } from "./audit";
+import { ConflictError } from "./errors";
+
+export type User = typeof users.$inferSelect;
+export type UserRecord = User & { hasPassword: boolean };
+
+/** Profile fields an admin (or later the user) may set; ids and timestamps are ours. */
+export type UserProfile = Partial<
+  Omit<User, "id" | "tenantId" | "emailNormalized" | "createdAt" | "updatedAt" | "lastSignInAt">
+>;
+
+/** How a credential arrives: a password to hash, or a hash imported from another system. */
+export type PasswordInput = { password: string } | { passwordHash: string };
+
+export interface UserListQuery {
+  limit: number;
+  after?: string;
+  /** Exact match on the normalized address. */
+  email?: string;
+  /** Prefix match on the normalized address. */
+  emailPrefix?: string;
+}
+
+export function usersRepository(db: Database, tenantId: string) {
+  const inTenant = eq(users.tenantId, tenantId);
+
+  /** Users left-joined to their credential, which tells whether they have a password. */
+  const withCredentialFlag = () =>
+    db
+      .select({ user: users, credentialOf: passwordCredentials.userId })
+      .from(users)
+      .leftJoin(
+        passwordCredentials,
+        and(eq(passwordCredentials.tenantId, users.tenantId), eq(passwordCredentials.userId, users.id)),
+      );
+  const flatten = (row: { user: User; credentialOf: string | null }): UserRecord => ({
+    ...row.user,
+    hasPassword: row.credentialOf !== null,
+  });
+
+  async function credentialHash(input: PasswordInput): Promise<string> {
+    return "password" in input ? hashPassword(input.password) : input.passwordHash;
+  }
+
+  function emailConflict(error: unknown): never {
+    if (uniqueViolation(error)?.includes("email_normalized"))
+      throw new ConflictError("email", "another user of this tenant has this email address");
+    throw error;
+  }
+
+  return {
+    async get(id: string): Promise<UserRecord | null> {
+      const [row] = await withCredentialFlag().where(and(inTenant, eq(users.id, id))).limit(1);
+      return row ? flatten(row) : null;
+    },
+
+    async findByEmail(email: string): Promise<User | null> {
+      const normalized = normalizeEmail(email);
+      if (!normalized) return null;
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(and(inTenant, eq(users.emailNormalized, normalized)))
+        .limit(1);
+      return row ?? null;
+    },
+
+    async list(query: UserListQuery): Promise<UserRecord[]> {
+      const conditions = [inTenant];
+      if (query.after) conditions.push(gt(users.id, query.after));
+      if (query.email !== undefined) {
+        conditions.push(eq(users.emailNormalized, normalizeEmail(query.email) ?? "\u0000"));
+      }
+      if (query.emailPrefix !== undefined) {
+        // A range on the (tenant_id, email_normalized) index instead of LIKE, which
+        // SQLite would not serve from the index for mixed-case collations.
+        const prefix = query.emailPrefix.trim().normalize("NFC").toLowerCase();
+        conditions.push(gte(users.emailNormalized, prefix), lt(users.emailNormalized, `${prefix}\uffff`));
+      }
+      const rows = await withCredentialFlag()
+        .where(and(...conditions))
+        .orderBy(asc(users.id))
+        .limit(query.limit);
+      return rows.map(flatten);
+    },
+
+    async create(profile: UserProfile, credential?: PasswordInput, audit?: AuditEventInput): Promise<UserRecord> {
+      const now = nowSeconds();
+      const id = newId("usr");
+      const hash = credential ? await credentialHash(credential) : undefined;
+      try {
+        const [rows] = await atomically(db, [
+          db
+            .insert(users)
+            .values({
+              ...profile,
+              id,
+              tenantId,
+              emailNormalized: profile.email ? normalizeEmail(profile.email) : null,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning(),
+          ...(hash === undefined
+            ? []
+            : [db.insert(passwordCredentials).values({ userId: id, tenantId, hash, createdAt: now, updatedAt: now })]),
+          ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
+        ]);
+        return { ...rows[0]!, hasPassword: hash !== undefined };
+      } catch (error) {
+        emailConflict(error);
+      }
+    },
+
+    /** Applies a profile change and, when given, replaces the password, in one transaction. */
+    async update(
+      id: string,
+      profile: UserProfile,
+      credential?: PasswordInput,
+      audit?: AuditEventInput,
+    ): Promise<User | null> {
+      const now = nowSeconds();
+      const hash = credential ? await credentialHash(credential) : undefined;
+      const changes = {
+        ...profile,
+        ...(profile.email !== undefined
+          ? { emailNormalized: profile.email ? normalizeEmail(profile.email) : null }
+          : {}),
+        updatedAt: now,
+      };
+      try {
+        const [rows] = await atomically(db, [
+          db
+            .update(users)
+            .set(changes)
+            .where(and(inTenant, eq(users.id, id)))
+            .returning(),
+          ...(hash === undefined
+            ? []
+            : [
+                db
+                  .insert(passwordCredentials)
+                  .values({ userId: id, tenantId, hash, createdAt: now, updatedAt: now })
+                  .onConflictDoUpdate({ target: passwordCredentials.userId, set: { hash, updatedAt: now } }),
+              ]),
+          ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
+        ]);
+        return rows[0] ?? null;
+      } catch (error) {
+        emailConflict(error);
+      }
+    },
+
+    async delete(id: string, audit?: AuditEventInput): Promise<void> {
+      await atomically(db, [
+        db.delete(users).where(and(inTenant, eq(users.id, id))),
+        ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
+      ]);
+    },
+
+    /**
+     * Checks a password against the user's credential. A hash of an older scheme or of
+     * weaker parameters is replaced on success, compare-and-set so that a password
+     * changed meanwhile is never overwritten.
+     */
+    async verifyPassword(id: string, password: string): Promise<{ valid: boolean; upgraded: boolean }> {
+      const [credential] = await db
+        .select({ hash: passwordCredentials.hash })
+        .from(passwordCredentials)
+        .where(and(eq(passwordCredentials.tenantId, tenantId), eq(passwordCredentials.userId, id)))
+        .limit(1);
+      if (!credential) return { valid: false, upgraded: false };
+      const check = await verifyPassword(credential.hash, password);
+      if (!check.valid || !check.upgradedHash) return { valid: check.valid, upgraded: false };
+      const replaced = await db
+        .update(passwordCredentials)
+        .set({ hash: check.upgradedHash, updatedAt: nowSeconds() })
+        .where(
+          and(
+            eq(passwordCredentials.tenantId, tenantId),
+            eq(passwordCredentials.userId, id),
+            eq(passwordCredentials.hash, credential.hash),
+          ),
+        )
+        .returning({ userId: passwordCredentials.userId });
+      return { valid: true, upgraded: replaced.length > 0 };
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof usersRepository>;

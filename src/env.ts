@@ -1,0 +1,35 @@
+// Bindings and variables every module sees, typed once (hono/factory) so that a route,
+// a middleware and a Durable Object agree on what `env` and `c.var` hold.
+import { createFactory } from "hono/factory";
+import type { KeyRing } from "./keys/key-ring";
+import type { Database, RequestStats } from "./storage/database";
+import type { Tenant } from "./directory/tenants";
+
+export interface Env {
+  DB: D1Database;
+  CACHE: KVNamespace;
+  KEY_RING: DurableObjectNamespace<KeyRing>;
+  /** Origin (and optional path prefix) the worker is reached at; issuers derive from it. */
+  PUBLIC_BASE_URL: string;
+  /** Bootstrap operator client of the `system` tenant. */
+  ADMIN_CLIENT_ID?: string;
+  ADMIN_CLIENT_SECRET?: string;
+  /** 32 random bytes, base64url: encrypts signing keys at rest. */
+  SIGNING_KEY_ENCRYPTION_KEY?: string;
+  /** "on" adds a Server-Timing header with D1 and KV counts (tests, profiling). */
+  SERVER_TIMING?: string;
+}
+
+export interface AppVariables {
+  stats: RequestStats;
+  db: Database;
+  /** Set by the per-tenant router once the slug in the path resolved. */
+  tenant: Tenant;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}
+
+export const factory = createFactory<AppEnv>();

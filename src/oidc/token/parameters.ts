@@ -1,0 +1,41 @@
+// Token request parameters (RFC 6749 3.2): a form body, each parameter at most once
+// (RFC 8707 `resource` aside), and empty values treated as absent.
+import { InvalidRequest } from "../errors";
+
+const REPEATABLE = new Set(["resource"]);
+export const MAX_TOKEN_REQUEST_BYTES = 16 * 1024;
+
+export class TokenParameters {
+  constructor(private readonly form: URLSearchParams) {}
+
+  get(name: string): string | undefined {
+    const value = this.form.get(name);
+    return value === null || value === "" ? undefined : value;
+  }
+
+  getAll(name: string): string[] {
+    return this.form.getAll(name).filter((v) => v !== "");
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+}
+
+export async function readTokenParameters(request: Request): Promise<TokenParameters> {
+  const type = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded")
+    throw new InvalidRequest("the token request must be sent as application/x-www-form-urlencoded");
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > MAX_TOKEN_REQUEST_BYTES) throw new InvalidRequest("the token request body is too large");
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > MAX_TOKEN_REQUEST_BYTES) throw new InvalidRequest("the token request body is too large");
+  const form = new URLSearchParams(new TextDecoder().decode(bytes));
+  const seen = new Set<string>();
+  for (const name of form.keys()) {
+    if (seen.has(name) && !REPEATABLE.has(name))
+      throw new InvalidRequest(`the parameter '${name}' is included more than once`);
+    seen.add(name);
+  }
+  return new TokenParameters(form);
+}

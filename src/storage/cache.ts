@@ -1,0 +1,86 @@
+// Read-mostly values (tenant config, JWKS, signing keys, API resources) live in KV and,
+// for a short while, in isolate memory, so that hot paths reach D1 only on a miss.
+// KV is eventually consistent (a write can take up to a minute to show everywhere), so
+// nothing whose staleness would be a security bug is cached here: those live in D1 or
+// a Durable Object. Every key is listed in docs/storage.md.
+import type { RequestStats } from "./database";
+
+interface MemoryEntry {
+  value: unknown;
+  expiresAt: number;
+}
+
+const memory = new Map<string, MemoryEntry>();
+const MEMORY_LIMIT = 5_000;
+
+export interface CacheTtl {
+  /** How long this isolate trusts its own copy. */
+  memorySeconds: number;
+  /** How long KV keeps the value (KV's minimum is 60). */
+  kvSeconds: number;
+}
+
+export const cacheKeys = {
+  tenantBySlug: (slug: string) => `tenant:slug:${slug}`,
+  signingKeys: (tenantId: string) => `keys:signing:${tenantId}`,
+  jwks: (tenantId: string) => `keys:jwks:${tenantId}`,
+  resources: (tenantId: string) => `resources:${tenantId}`,
+};
+
+function fromMemory(key: string): { hit: boolean; value?: unknown } {
+  const entry = memory.get(key);
+  if (!entry) return { hit: false };
+  if (entry.expiresAt <= Date.now()) {
+    memory.delete(key);
+    return { hit: false };
+  }
+  return { hit: true, value: entry.value };
+}
+
+function toMemory(key: string, value: unknown, seconds: number) {
+  if (memory.size >= MEMORY_LIMIT) {
+    // Map iterates in insertion order: drop the oldest entry.
+    const oldest = memory.keys().next();
+    if (!oldest.done) memory.delete(oldest.value);
+  }
+  memory.set(key, { value, expiresAt: Date.now() + seconds * 1000 });
+}
+
+/**
+ * Returns the cached value for `key`, loading it with `load` (and caching it) on a miss.
+ * A `null` from `load` is not cached, so a value created a moment later is found.
+ */
+export async function readThrough<T>(
+  kv: KVNamespace,
+  stats: RequestStats | undefined,
+  key: string,
+  ttl: CacheTtl,
+  load: () => Promise<T | null>,
+): Promise<T | null> {
+  const local = fromMemory(key);
+  if (local.hit) return local.value as T;
+  if (stats) stats.kvReads++;
+  const stored = await kv.get<T>(key, "json");
+  if (stored !== null) {
+    toMemory(key, stored, ttl.memorySeconds);
+    return stored;
+  }
+  const loaded = await load();
+  if (loaded !== null) await writeThrough(kv, key, loaded, ttl);
+  return loaded;
+}
+
+export async function writeThrough(kv: KVNamespace, key: string, value: unknown, ttl: CacheTtl) {
+  toMemory(key, value, ttl.memorySeconds);
+  await kv.put(key, JSON.stringify(value), { expirationTtl: Math.max(60, ttl.kvSeconds) });
+}
+
+export async function invalidate(kv: KVNamespace, ...keys: string[]) {
+  for (const key of keys) memory.delete(key);
+  await Promise.all(keys.map((key) => kv.delete(key)));
+}
+
+/** Forgets this isolate's copies; tests call it after wiping storage. */
+export function clearMemoryCache() {
+  memory.clear();
+}

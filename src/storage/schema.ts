@@ -1,0 +1,299 @@
+// The tenant directories in D1. Every table but `tenants` carries `tenant_id`, and every
+// child table points at its parent through a composite (tenant_id, id) foreign key, so a
+// row can never reference a row of another tenant, whatever the code above does.
+// docs/storage.md describes each table, its keys and its lifetime.
+import { sql } from "drizzle-orm";
+import {
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+// Times are Unix seconds (as in JWTs and OIDC claims); the management API shows them as
+// RFC 3339 strings.
+const createdAt = () => integer("created_at").notNull();
+const updatedAt = () => integer("updated_at").notNull();
+
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  /** Identifier of the API resource used as `aud` when a token request names none. */
+  defaultResource: text("default_resource"),
+  accessTokenTtl: integer("access_token_ttl").notNull().default(3600),
+  signingKeyRotationDays: integer("signing_key_rotation_days").notNull().default(90),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export interface PostalAddress {
+  formatted?: string;
+  street_address?: string;
+  locality?: string;
+  region?: string;
+  postal_code?: string;
+  country?: string;
+}
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email"),
+    /** Lower-cased, NFC, IDNA domain: the form uniqueness and lookups use. */
+    emailNormalized: text("email_normalized"),
+    emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
+    phoneNumber: text("phone_number"),
+    phoneNumberVerified: integer("phone_number_verified", { mode: "boolean" })
+      .notNull()
+      .default(false),
+    name: text("name"),
+    givenName: text("given_name"),
+    familyName: text("family_name"),
+    middleName: text("middle_name"),
+    nickname: text("nickname"),
+    preferredUsername: text("preferred_username"),
+    profile: text("profile"),
+    picture: text("picture"),
+    website: text("website"),
+    gender: text("gender"),
+    birthdate: text("birthdate"),
+    zoneinfo: text("zoneinfo"),
+    locale: text("locale"),
+    address: text("address", { mode: "json" }).$type<PostalAddress>(),
+    customAttributes: text("custom_attributes", { mode: "json" })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
+    status: text("status", { enum: ["active", "blocked"] }).notNull().default("active"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    lastSignInAt: integer("last_sign_in_at"),
+  },
+  (t) => [
+    uniqueIndex("users_tenant_id_uq").on(t.tenantId, t.id),
+    // NULLs are distinct in SQLite unique indexes, so users without email never collide.
+    uniqueIndex("users_tenant_email_uq").on(t.tenantId, t.emailNormalized),
+  ],
+);
+
+export const passwordCredentials = sqliteTable(
+  "password_credentials",
+  {
+    userId: text("user_id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    /** Scheme-prefixed PHC string: `$argon2id$...` or `$pbkdf2-sha256$...`. */
+    hash: text("hash").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] })
+      .onDelete("cascade"),
+  ],
+);
+
+export const clients = sqliteTable(
+  "clients",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    clientName: text("client_name"),
+    applicationType: text("application_type", { enum: ["web", "native"] })
+      .notNull()
+      .default("web"),
+    /** First-party apps belong to the tenant itself and skip the consent page. */
+    firstParty: integer("first_party", { mode: "boolean" }).notNull().default(false),
+    redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+    postLogoutRedirectUris: text("post_logout_redirect_uris", { mode: "json" })
+      .$type<string[]>()
+      .notNull(),
+    grantTypes: text("grant_types", { mode: "json" }).$type<string[]>().notNull(),
+    responseTypes: text("response_types", { mode: "json" }).$type<string[]>().notNull(),
+    tokenEndpointAuthMethod: text("token_endpoint_auth_method").notNull(),
+    /** Space-separated scopes the client may request (RFC 7591 `scope`). */
+    scope: text("scope").notNull().default(""),
+    jwksUri: text("jwks_uri"),
+    jwks: text("jwks", { mode: "json" }).$type<{ keys: Record<string, unknown>[] }>(),
+    idTokenSignedResponseAlg: text("id_token_signed_response_alg").notNull().default("ES256"),
+    logoUri: text("logo_uri"),
+    clientUri: text("client_uri"),
+    policyUri: text("policy_uri"),
+    tosUri: text("tos_uri"),
+    contacts: text("contacts", { mode: "json" }).$type<string[]>().notNull(),
+    requirePushedAuthorizationRequests: integer("require_pushed_authorization_requests", {
+      mode: "boolean",
+    })
+      .notNull()
+      .default(false),
+    accessTokenTtl: integer("access_token_ttl"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.clientId] })],
+);
+
+export const clientSecrets = sqliteTable(
+  "client_secrets",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    clientId: text("client_id").notNull(),
+    /** SHA-256 of the secret: secrets are 256-bit random, so a fast hash is enough. */
+    secretHash: text("secret_hash").notNull(),
+    /** The secret's last four characters, to tell secrets apart in listings. */
+    hint: text("hint").notNull(),
+    createdAt: createdAt(),
+    /** NULL while it is the newest secret; set when a rotation schedules its end. */
+    expiresAt: integer("expires_at"),
+  },
+  (t) => [
+    foreignKey({
+      columns: [t.tenantId, t.clientId],
+      foreignColumns: [clients.tenantId, clients.clientId],
+    }).onDelete("cascade"),
+    index("client_secrets_client_idx").on(t.tenantId, t.clientId),
+  ],
+);
+
+export interface ResourceScope {
+  value: string;
+  description?: string;
+}
+
+export const apiResources = sqliteTable(
+  "api_resources",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** The audience URI clients name in `resource` (RFC 8707). */
+    identifier: text("identifier").notNull(),
+    name: text("name").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<ResourceScope[]>().notNull(),
+    accessTokenTtl: integer("access_token_ttl"),
+    signingAlg: text("signing_alg", { enum: ["ES256", "RS256"] }).notNull().default("ES256"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("api_resources_tenant_id_uq").on(t.tenantId, t.id),
+    uniqueIndex("api_resources_tenant_identifier_uq").on(t.tenantId, t.identifier),
+  ],
+);
+
+export const roles = sqliteTable(
+  "roles",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    description: text("description"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("roles_tenant_id_uq").on(t.tenantId, t.id),
+    uniqueIndex("roles_tenant_name_uq").on(t.tenantId, t.name),
+  ],
+);
+
+export const rolePermissions = sqliteTable(
+  "role_permissions",
+  {
+    tenantId: text("tenant_id").notNull(),
+    roleId: text("role_id").notNull(),
+    resourceId: text("resource_id").notNull(),
+    scope: text("scope").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roleId, t.resourceId, t.scope] }),
+    foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] })
+      .onDelete("cascade"),
+    foreignKey({
+      columns: [t.tenantId, t.resourceId],
+      foreignColumns: [apiResources.tenantId, apiResources.id],
+    }).onDelete("cascade"),
+    index("role_permissions_resource_idx").on(t.tenantId, t.resourceId),
+  ],
+);
+
+export const userRoles = sqliteTable(
+  "user_roles",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    roleId: text("role_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.roleId] }),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] })
+      .onDelete("cascade"),
+    foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] })
+      .onDelete("cascade"),
+    index("user_roles_role_idx").on(t.tenantId, t.roleId),
+  ],
+);
+
+export type SigningAlg = "ES256" | "RS256";
+export type SigningKeyStatus = "next" | "current" | "retired";
+
+export const signingKeys = sqliteTable(
+  "signing_keys",
+  {
+    /** The JWK thumbprint (RFC 7638), used as `kid`. */
+    kid: text("kid").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    alg: text("alg", { enum: ["ES256", "RS256"] }).notNull(),
+    status: text("status", { enum: ["next", "current", "retired"] }).notNull(),
+    publicJwk: text("public_jwk", { mode: "json" }).$type<JsonWebKey>().notNull(),
+    /** AES-256-GCM under the key-encryption key; see src/keys/envelope.ts. */
+    privateJwkEncrypted: text("private_jwk_encrypted").notNull(),
+    createdAt: createdAt(),
+    activatedAt: integer("activated_at"),
+    retiredAt: integer("retired_at"),
+    /** When a retired key leaves the JWKS: every token it signed has expired by then. */
+    expiresAt: integer("expires_at"),
+  },
+  (t) => [index("signing_keys_tenant_status_idx").on(t.tenantId, t.status)],
+);
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    actorType: text("actor_type", { enum: ["client", "user", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    userId: text("user_id"),
+    clientId: text("client_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("audit_events_tenant_idx").on(t.tenantId, t.id),
+    index("audit_events_tenant_user_idx").on(t.tenantId, t.userId, t.id),
+    index("audit_events_tenant_client_idx").on(t.tenantId, t.clientId, t.id),
+    index("audit_events_tenant_type_idx").on(t.tenantId, t.type, t.id),
+  ],
+);

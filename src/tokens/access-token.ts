@@ -1,0 +1,45 @@
+// JWT access tokens (RFC 9068): `typ: at+jwt`, signed with the tenant's current key.
+import { SignJWT } from "jose";
+import { randomToken } from "../crypto/encoding";
+import type { Env } from "../env";
+import { signingKeyFor } from "../keys";
+import type { RequestStats } from "../storage/database";
+import type { SigningAlg } from "../storage/schema";
+
+export interface AccessTokenClaims {
+  issuer: string;
+  /** The client itself for client_credentials, the user otherwise. */
+  subject: string;
+  audience: string;
+  clientId: string;
+  scope: string;
+  ttlSeconds: number;
+  alg: SigningAlg;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+}
+
+export async function issueAccessToken(
+  env: Env,
+  stats: RequestStats,
+  tenantId: string,
+  claims: AccessTokenClaims,
+): Promise<IssuedAccessToken> {
+  const signingKey = await signingKeyFor(env, stats, tenantId, claims.alg);
+  const jti = randomToken(16);
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ client_id: claims.clientId, scope: claims.scope })
+    .setProtectedHeader({ alg: claims.alg, typ: "at+jwt", kid: signingKey.kid })
+    .setIssuer(claims.issuer)
+    .setSubject(claims.subject)
+    .setAudience(claims.audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + claims.ttlSeconds)
+    .setJti(jti)
+    .sign(signingKey.key);
+  return { token, jti, expiresIn: claims.ttlSeconds };
+}

@@ -1,0 +1,1 @@
+export { issueAccessToken, type AccessTokenClaims, type IssuedAccessToken } from "./access-token";
