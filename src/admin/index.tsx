@@ -1,6 +1,7 @@
 // The management API at /admin/v1: every route of ./routes, plus its OpenAPI document and
 // the reference page rendered from it.
 import { Hono } from "hono";
+import "./schemas/zod";
 import { bodyLimit } from "hono/body-limit";
 import { ConfigurationError, publicBaseUrl } from "../config";
 import { ConflictError, UnknownReferenceError } from "../directory";

@@ -1,13 +1,13 @@
 // The OpenAPI 3.1 document of the management API, generated from the route declarations
 // (src/admin/routes) and their zod schemas: what validates a request is what documents it.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { MANAGEMENT_AUDIENCE, MANAGEMENT_SCOPES } from "./management-resource";
 import { PROBLEM_TYPES, problemTypeUri } from "./problem";
 import type { AnyRoute } from "./route";
 
 type JsonSchema = Record<string, unknown>;
 
-export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+export function toJsonSchema(schema: z.ZodMiniType, io: "input" | "output"): JsonSchema {
   const json = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" }) as JsonSchema;
   delete json.$schema;
   return json;

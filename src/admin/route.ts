@@ -2,7 +2,7 @@
 // the Hono handler (authentication, scope, tenant reach, validation, then the handler)
 // and produces the OpenAPI document, so the two cannot drift apart.
 import type { Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { SLUG_PATTERN } from "../config";
 import { openDirectory, openTenantRegistry, type AuditEventInput, type Directory, type Tenant } from "../directory";
 import type { AppVariables, Env } from "../env";
@@ -26,17 +26,17 @@ export interface AdminEnv {
 export type AdminContext = Context<AdminEnv>;
 
 type Method = "get" | "post" | "patch" | "put" | "delete";
-type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Output<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 export interface ResponseSpec {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
 }
 
 export interface RouteDefinition<
-  P extends z.ZodType | undefined = z.ZodType | undefined,
-  Q extends z.ZodType | undefined = z.ZodType | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  B extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
 > {
   method: Method;
   /** OpenAPI-style path below /admin/v1, e.g. /tenants/{tenant}/users/{user_id}. */
@@ -60,12 +60,12 @@ export interface RouteDefinition<
   ) => Response | Promise<Response>;
 }
 
-export type AnyRoute = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+export type AnyRoute = RouteDefinition<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
 
 export function defineRoute<
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
 >(route: RouteDefinition<P, Q, B>): AnyRoute {
   return route as unknown as AnyRoute;
 }
@@ -86,8 +86,8 @@ function issuesToErrors(issues: z.core.$ZodIssue[], where: "body" | "parameter")
   return errors;
 }
 
-export function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" | "parameter"): z.output<T> {
-  const result = schema.safeParse(value);
+export function validate<T extends z.ZodMiniType>(schema: T, value: unknown, where: "body" | "parameter"): z.output<T> {
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const errors = issuesToErrors(result.error.issues, where);
   const first = errors[0];

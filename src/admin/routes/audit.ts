@@ -1,25 +1,30 @@
 // The audit trail of a tenant, newest last, filtered and paged.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { toRfc3339 } from "../../config";
 import { defineRoute } from "../route";
-import { listOf, page, paginationQuery, timestamp } from "../schemas/common";
+import { described, listOf, page, paginationShape, timestamp } from "../schemas/common";
 
 const auditEventSchema = z.object({
   id: z.string(),
-  type: z.string().describe("What happened, e.g. user.created, token.issued, signing_keys.rotated"),
+  type: described(z.string(), "What happened, e.g. user.created, token.issued, signing_keys.rotated"),
   actor_type: z.enum(["client", "user", "system"]),
-  actor_id: z.string().nullable(),
-  user_id: z.string().nullable(),
-  client_id: z.string().nullable(),
-  ip: z.string().nullable(),
-  user_agent: z.string().nullable(),
+  actor_id: z.nullable(z.string()),
+  user_id: z.nullable(z.string()),
+  client_id: z.nullable(z.string()),
+  ip: z.nullable(z.string()),
+  user_agent: z.nullable(z.string()),
   details: z.record(z.string(), z.unknown()),
   created_at: timestamp,
 });
 
-const isoTime = z.iso
-  .datetime({ offset: true, error: "must be an RFC 3339 date-time, e.g. 2026-11-23T10:00:00Z" })
-  .transform((value) => Math.floor(Date.parse(value) / 1000));
+const isoTime = (description: string) =>
+  z.pipe(
+    described(
+      z.iso.datetime({ offset: true, error: "must be an RFC 3339 date-time, e.g. 2026-11-23T10:00:00Z" }),
+      description,
+    ),
+    z.transform((value: string) => Math.floor(Date.parse(value) / 1000)),
+  );
 
 export const auditRoutes = [
   defineRoute({
@@ -31,12 +36,13 @@ export const auditRoutes = [
     scope: "audit:read",
     access: "tenant",
     params: z.object({ tenant: z.string() }),
-    query: paginationQuery.extend({
-      type: z.string().max(100).optional(),
-      user_id: z.string().max(100).optional(),
-      client_id: z.string().max(200).optional(),
-      since: isoTime.optional().describe("Events at or after this time"),
-      until: isoTime.optional().describe("Events at or before this time"),
+    query: z.object({
+      ...paginationShape,
+      type: z.optional(z.string().check(z.maxLength(100))),
+      user_id: z.optional(z.string().check(z.maxLength(100))),
+      client_id: z.optional(z.string().check(z.maxLength(200))),
+      since: z.optional(isoTime("Events at or after this time")),
+      until: z.optional(isoTime("Events at or before this time")),
     }),
     responses: { 200: { description: "A page of events, oldest first", schema: listOf(auditEventSchema) } },
     async handler(c, { query }) {

@@ -1,5 +1,5 @@
 // Clients (apps) of a tenant, with RFC 7591 metadata, and their secrets.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { generateClientSecret } from "../../clients/secrets";
 import { SYSTEM_TENANT_SLUG } from "../../config";
 import { randomToken } from "../../crypto/encoding";
@@ -27,7 +27,7 @@ import { nowSeconds } from "../../config";
 
 const tenantOnly = z.object({ tenant: z.string() });
 const clientParams = z.object({ tenant: z.string(), client_id: z.string() });
-const secretParams = clientParams.extend({ secret_id: z.string() });
+const secretParams = z.extend(clientParams, { secret_id: z.string() });
 
 const usesSecret = (method: string) => method === "client_secret_basic" || method === "client_secret_post";
 
@@ -83,7 +83,13 @@ export const clientRoutes = [
         throw new Problem("conflict", "this client_id belongs to the bootstrap operator", [
           { pointer: "#/client_id", detail: "is taken" },
         ]);
-      const complete = validate(completeClientSchema, { ...CLIENT_DEFAULTS, ...withoutUndefined(metadata) }, "body");
+      const given = withoutUndefined(metadata);
+      // RFC 7591 defaults response_types to ["code"]; a client registered without the
+      // authorization_code grant plainly means none.
+      given.response_types ??= (given.grant_types ?? CLIENT_DEFAULTS.grant_types).includes("authorization_code")
+        ? ["code"]
+        : [];
+      const complete = validate(completeClientSchema, { ...CLIENT_DEFAULTS, ...given }, "body");
       checkGrantableScopes(c, complete.scope);
       const secret = usesSecret(complete.token_endpoint_auth_method) ? await generateClientSecret() : undefined;
       const client = await c.var.directory.clients.create(

@@ -1,20 +1,23 @@
 // Signing keys of a tenant: list them, rotate them now.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { toRfc3339 } from "../../config";
 import { SIGNING_ALGS, rotateSigningKeys } from "../../keys";
 import type { SigningKeyRecord } from "../../directory";
 import type { SigningAlg } from "../../storage/schema";
 import { defineRoute } from "../route";
-import { timestamp, nullableTimestamp } from "../schemas/common";
+import { described, nullableTimestamp, timestamp } from "../schemas/common";
 
 const keySchema = z.object({
   kid: z.string(),
   alg: z.enum(["ES256", "RS256"]),
-  status: z.enum(["next", "current", "retired"]).describe("next: published, not yet signing; current: signing; retired: published until its tokens expire"),
+  status: described(
+    z.enum(["next", "current", "retired"]),
+    "next: published, not yet signing; current: signing; retired: published until its tokens expire",
+  ),
   created_at: timestamp,
   activated_at: nullableTimestamp,
   retired_at: nullableTimestamp,
-  expires_at: nullableTimestamp.describe("When a retired key leaves the JWKS"),
+  expires_at: described(nullableTimestamp, "When a retired key leaves the JWKS"),
   public_jwk: z.record(z.string(), z.unknown()),
 });
 
@@ -63,12 +66,12 @@ export const keyRoutes = [
     scope: "keys:write",
     access: "tenant",
     params: z.object({ tenant: z.string() }),
-    body: z
-      .object({
-        alg: z.enum(["ES256", "RS256"]).optional().describe("Rotate one algorithm; default: every algorithm in use"),
-        revoke_previous: z.boolean().default(false),
-      })
-      .strict(),
+    body: z.strictObject({
+      alg: z.optional(
+        described(z.enum(["ES256", "RS256"], "must be ES256 or RS256"), "Rotate one algorithm; default: every algorithm in use"),
+      ),
+      revoke_previous: z._default(z.boolean(), false),
+    }),
     bodyOptional: true,
     responses: { 200: { description: "The keys after rotation", schema: keyListSchema } },
     async handler(c, { body }) {

@@ -1,5 +1,5 @@
 // API resources of a tenant: the audiences tokens are issued for, with their scopes.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { invalidate, cacheKeys } from "../../storage/cache";
 import { notFound } from "../problem";
 import { defineRoute, managementAudit, type AdminContext } from "../route";

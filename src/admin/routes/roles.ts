@@ -1,5 +1,5 @@
 // Roles of a tenant: named sets of API permissions, assigned to users (see users.ts).
-import { z } from "zod";
+import * as z from "zod/mini";
 import { notFound } from "../problem";
 import { defineRoute, managementAudit, type AdminContext } from "../route";
 import { listOf, page, paginationQuery } from "../schemas/common";

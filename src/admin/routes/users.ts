@@ -1,13 +1,13 @@
 // Users of a tenant, and the roles they hold.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { notFound, invalidField } from "../problem";
 import { defineRoute, managementAudit, type AdminContext } from "../route";
-import { listOf, page, paginationQuery } from "../schemas/common";
+import { listOf, page, paginationShape } from "../schemas/common";
 import { presentRole, roleSchema } from "../schemas/roles";
-import { presentUser, userChangesFrom, userCreateSchema, userListQuery, userSchema, userUpdateSchema } from "../schemas/users";
+import { presentUser, userChangesFrom, userCreateSchema, userListShape, userSchema, userUpdateSchema } from "../schemas/users";
 
 const userParams = z.object({ tenant: z.string(), user_id: z.string() });
-const userRoleParams = userParams.extend({ role_id: z.string() });
+const userRoleParams = z.extend(userParams, { role_id: z.string() });
 
 async function existingUser(c: AdminContext, id: string) {
   const user = await c.var.directory.users.get(id);
@@ -52,7 +52,7 @@ export const userRoutes = [
     scope: "users:read",
     access: "tenant",
     params: z.object({ tenant: z.string() }),
-    query: paginationQuery.extend(userListQuery.shape),
+    query: z.object({ ...paginationShape, ...userListShape }),
     responses: { 200: { description: "A page of users", schema: listOf(userSchema) } },
     async handler(c, { query }) {
       const rows = await c.var.directory.users.list({
@@ -155,7 +155,9 @@ export const userRoutes = [
     scope: "users:write",
     access: "tenant",
     params: userParams,
-    body: z.object({ roles: z.array(z.string()).min(1, "list at least one role id").max(50) }).strict(),
+    body: z.strictObject({
+      roles: z.array(z.string()).check(z.minLength(1, "list at least one role id"), z.maxLength(50, "at most 50 roles")),
+    }),
     responses: { 200: { description: "The user's roles after the change", schema: z.object({ data: z.array(roleSchema) }) } },
     async handler(c, { params, body }) {
       const user = await existingUser(c, params.user_id);

@@ -1,5 +1,4 @@
 // Clients in the management API, named as RFC 7591 client metadata.
-import { z } from "zod";
 import {
   AUTH_METHODS,
   CLIENT_ID_PATTERN,
@@ -8,50 +7,66 @@ import {
   RESPONSE_TYPES,
   webUrlProblem,
   type ClientRuleInput,
+  type GrantType,
 } from "../../clients/metadata";
 import { toRfc3339 } from "../../config";
 import type { Client, ClientMetadata, ClientSecretRecord } from "../../directory";
 import { isScopeToken } from "../../oidc/scopes";
-import { nullableTimestamp, timestamp, tokenTtlSchema } from "./common";
+import { described, nullableTimestamp, text, timestamp, tokenTtlSchema } from "./common";
+import * as z from "zod/mini";
 
-const webUrl = z.string().superRefine((value, ctx) => {
-  const problem = webUrlProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+const webUrl = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = webUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+  }),
+);
 
-const uniqueStrings = (item: z.ZodString, max: number) =>
-  z
-    .array(item)
-    .max(max, `at most ${max} entries`)
-    .transform((values) => [...new Set(values)]);
+const uniqueStrings = (max: number) =>
+  z.pipe(
+    z.array(z.string()).check(z.maxLength(max, `at most ${max} entries`)),
+    z.transform((values: string[]) => [...new Set(values)]),
+  );
 
-const metadataFields = {
-  client_name: z.string().trim().min(1, "must not be empty").max(200).nullable(),
-  application_type: z.enum(["web", "native"]).describe("native enables private-use redirect URI schemes (RFC 8252)"),
-  first_party: z.boolean().describe("First-party apps belong to the tenant and skip the consent page"),
-  redirect_uris: uniqueStrings(z.string(), 50).describe("Matched exactly; https, loopback http, or native app schemes"),
-  post_logout_redirect_uris: uniqueStrings(z.string(), 50),
-  grant_types: z
-    .array(z.enum(GRANT_TYPES, "must be authorization_code, refresh_token or client_credentials"))
-    .min(1, "list at least one grant type")
-    .transform((values) => [...new Set(values)]),
-  response_types: z.array(z.enum(RESPONSE_TYPES, "only 'code' is supported")).transform((v) => [...new Set(v)]),
+const metadataShape = {
+  client_name: z.nullable(text(200)),
+  application_type: described(
+    z.enum(["web", "native"], "must be web or native"),
+    "native enables private-use redirect URI schemes (RFC 8252)",
+  ),
+  first_party: described(z.boolean(), "First-party apps belong to the tenant and skip the consent page"),
+  redirect_uris: described(uniqueStrings(50), "Matched exactly; https, loopback http, or native app schemes"),
+  post_logout_redirect_uris: uniqueStrings(50),
+  grant_types: z.pipe(
+    z
+      .array(z.enum(GRANT_TYPES, "must be authorization_code, refresh_token or client_credentials"))
+      .check(z.minLength(1, "list at least one grant type")),
+    z.transform((values: GrantType[]) => [...new Set(values)]),
+  ),
+  response_types: z.pipe(
+    z.array(z.enum(RESPONSE_TYPES, "only 'code' is supported")),
+    z.transform((values: "code"[]) => [...new Set(values)]),
+  ),
   token_endpoint_auth_method: z.enum(AUTH_METHODS, `must be one of ${AUTH_METHODS.join(", ")}`),
-  scope: z
-    .string()
-    .max(2000)
-    .refine((s) => s.split(" ").every((token) => token === "" || isScopeToken(token)), "must be space-separated scope values")
-    .describe("Space-separated scopes the client may request"),
-  jwks_uri: webUrl.nullable(),
-  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).max(20) }).nullable(),
-  id_token_signed_response_alg: z.enum(["ES256", "RS256"]),
-  logo_uri: webUrl.nullable(),
-  client_uri: webUrl.nullable(),
-  policy_uri: webUrl.nullable(),
-  tos_uri: webUrl.nullable(),
-  contacts: z.array(z.email("must be email addresses")).max(10),
+  scope: described(
+    z
+      .string()
+      .check(
+        z.maxLength(2000),
+        z.refine((s) => s.split(" ").every((token) => token === "" || isScopeToken(token)), "must be space-separated scope values"),
+      ),
+    "Space-separated scopes the client may request",
+  ),
+  jwks_uri: z.nullable(webUrl),
+  jwks: z.nullable(z.object({ keys: z.array(z.record(z.string(), z.unknown())).check(z.maxLength(20)) })),
+  id_token_signed_response_alg: z.enum(["ES256", "RS256"], "must be ES256 or RS256"),
+  logo_uri: z.nullable(webUrl),
+  client_uri: z.nullable(webUrl),
+  policy_uri: z.nullable(webUrl),
+  tos_uri: z.nullable(webUrl),
+  contacts: z.array(z.email("must be email addresses")).check(z.maxLength(10)),
   require_pushed_authorization_requests: z.boolean(),
-  access_token_ttl: tokenTtlSchema.nullable().describe("Overrides the API resource's and the tenant's token lifetime"),
+  access_token_ttl: described(z.nullable(tokenTtlSchema), "Overrides the API resource's and the tenant's token lifetime"),
 };
 
 /** Defaults from RFC 7591 section 2 where it has them. */
@@ -77,33 +92,33 @@ export const CLIENT_DEFAULTS: ClientRuleInput & Omit<ClientApiMetadata, keyof Cl
   access_token_ttl: null,
 };
 
-const fullMetadataSchema = z.object(metadataFields);
+const fullMetadataSchema = z.object(metadataShape);
 export type ClientApiMetadata = z.infer<typeof fullMetadataSchema>;
 
-export const clientCreateSchema = z
-  .object({
-    client_id: z
-      .string()
-      .regex(CLIENT_ID_PATTERN, "must be 3 to 128 letters, digits or . _ ~ -")
-      .optional()
-      .describe("Chosen client_id; generated when omitted"),
-    ...metadataFields,
-  })
-  .partial()
-  .strict();
+export const clientCreateSchema = z.partial(
+  z.strictObject({
+    client_id: described(
+      z.string().check(z.regex(CLIENT_ID_PATTERN, "must be 3 to 128 letters, digits or . _ ~ -")),
+      "Chosen client_id; generated when omitted",
+    ),
+    ...metadataShape,
+  }),
+);
 
-export const clientUpdateSchema = z.object(metadataFields).partial().strict();
+export const clientUpdateSchema = z.partial(z.strictObject(metadataShape));
 
 /** The cross-field rules, run on the complete metadata a create or update would store. */
-export const completeClientSchema = fullMetadataSchema.superRefine((client, ctx) => {
-  for (const violation of clientMetadataViolations(client)) {
-    ctx.addIssue({ code: "custom", path: violation.path, message: violation.message });
-  }
-});
+export const completeClientSchema = fullMetadataSchema.check(
+  z.superRefine((client, ctx) => {
+    for (const violation of clientMetadataViolations(client)) {
+      ctx.addIssue({ code: "custom", path: violation.path, message: violation.message, input: client });
+    }
+  }),
+);
 
 export const clientSchema = z.object({
   client_id: z.string(),
-  client_name: z.string().nullable(),
+  client_name: z.nullable(z.string()),
   application_type: z.enum(["web", "native"]),
   first_party: z.boolean(),
   redirect_uris: z.array(z.string()),
@@ -112,48 +127,48 @@ export const clientSchema = z.object({
   response_types: z.array(z.enum(RESPONSE_TYPES)),
   token_endpoint_auth_method: z.enum(AUTH_METHODS),
   scope: z.string(),
-  jwks_uri: z.string().nullable(),
-  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).nullable(),
+  jwks_uri: z.nullable(z.string()),
+  jwks: z.nullable(z.object({ keys: z.array(z.record(z.string(), z.unknown())) })),
   id_token_signed_response_alg: z.enum(["ES256", "RS256"]),
-  logo_uri: z.string().nullable(),
-  client_uri: z.string().nullable(),
-  policy_uri: z.string().nullable(),
-  tos_uri: z.string().nullable(),
+  logo_uri: z.nullable(z.string()),
+  client_uri: z.nullable(z.string()),
+  policy_uri: z.nullable(z.string()),
+  tos_uri: z.nullable(z.string()),
   contacts: z.array(z.string()),
   require_pushed_authorization_requests: z.boolean(),
-  access_token_ttl: z.number().int().nullable(),
-  client_id_issued_at: z.number().int().describe("RFC 7591: seconds since the epoch"),
+  access_token_ttl: z.nullable(z.int()),
+  client_id_issued_at: described(z.int(), "RFC 7591: seconds since the epoch"),
   created_at: timestamp,
   updated_at: timestamp,
 });
 
-export const clientWithSecretSchema = clientSchema.extend({
-  client_secret: z.string().optional().describe("Shown once; store it now"),
-  client_secret_expires_at: z.number().int().optional().describe("0: the secret does not expire"),
+export const clientWithSecretSchema = z.extend(clientSchema, {
+  client_secret: z.optional(described(z.string(), "Shown once; store it now")),
+  client_secret_expires_at: z.optional(described(z.int(), "0: the secret does not expire")),
 });
 
 export const secretSchema = z.object({
   id: z.string(),
-  hint: z.string().describe("Last four characters of the secret"),
+  hint: described(z.string(), "Last four characters of the secret"),
   created_at: timestamp,
-  expires_at: nullableTimestamp.describe("When a rotation scheduled this secret to stop working"),
+  expires_at: described(nullableTimestamp, "When a rotation scheduled this secret to stop working"),
 });
 
-export const newSecretSchema = secretSchema.extend({
-  client_secret: z.string().describe("Shown once; store it now"),
+export const newSecretSchema = z.extend(secretSchema, {
+  client_secret: described(z.string(), "Shown once; store it now"),
 });
 
-export const rotateSecretSchema = z
-  .object({
-    previous_secret_expires_in: z
-      .number()
-      .int()
-      .min(0, "must be 0 (immediately) or more seconds")
-      .max(30 * 86400, "must be at most 30 days")
-      .default(86400)
-      .describe("How long the secrets in use keep working; 0 revokes them at once"),
-  })
-  .strict();
+export const rotateSecretSchema = z.strictObject({
+  previous_secret_expires_in: z._default(
+    described(
+      z
+        .int("must be a whole number of seconds")
+        .check(z.minimum(0, "must be 0 (immediately) or more seconds"), z.maximum(30 * 86400, "must be at most 30 days")),
+      "How long the secrets in use keep working; 0 revokes them at once",
+    ),
+    86400,
+  ),
+});
 
 export function presentClient(client: Client): z.infer<typeof clientSchema> {
   return {

@@ -1,29 +1,38 @@
 // Schemas shared by every management resource: path parameters, pagination, timestamps.
-import { z } from "zod";
 import { SLUG_PATTERN } from "../../config";
 import { MAX_SIGNED_TOKEN_TTL } from "../../keys/policy";
 import { isAbsoluteUriWithoutFragment } from "../../oidc/resources";
+import * as z from "zod/mini";
 
 export const slugSchema = z
   .string()
-  .regex(SLUG_PATTERN, "must be 3 to 63 lowercase letters, digits or hyphens")
-  .describe("Tenant slug: lowercase letters, digits and hyphens, 3 to 63 characters");
+  .check(
+    z.regex(SLUG_PATTERN, "must be 3 to 63 lowercase letters, digits or hyphens"),
+    z.describe("Tenant slug: lowercase letters, digits and hyphens, 3 to 63 characters"),
+  );
 
 export const tenantParams = z.object({ tenant: z.string() });
 
-export const timestamp = z.iso.datetime().describe("RFC 3339 date-time (UTC)");
-export const nullableTimestamp = timestamp.nullable();
+export const timestamp = z.iso.datetime().check(z.describe("RFC 3339 date-time (UTC)"));
+export const nullableTimestamp = z.nullable(timestamp);
+
+/** A required, trimmed, non-empty string of at most `max` characters. */
+export const text = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(max, `must be at most ${max} characters`));
+
+export const described = <T extends z.ZodMiniType>(schema: T, description: string): T =>
+  schema.check(z.describe(description)) as T;
 
 export const tokenTtlSchema = z
-  .number()
   .int("must be a whole number of seconds")
-  .min(60, "must be at least 60 seconds")
-  .max(MAX_SIGNED_TOKEN_TTL, `must be at most ${MAX_SIGNED_TOKEN_TTL} seconds (24 hours)`);
+  .check(
+    z.minimum(60, "must be at least 60 seconds"),
+    z.maximum(MAX_SIGNED_TOKEN_TTL, `must be at most ${MAX_SIGNED_TOKEN_TTL} seconds (24 hours)`),
+  );
 
 export const absoluteUriSchema = z
   .string()
-  .max(512)
-  .refine(isAbsoluteUriWithoutFragment, "must be an absolute URI without a fragment");
+  .check(z.maxLength(512), z.refine(isAbsoluteUriWithoutFragment, "must be an absolute URI without a fragment"));
 
 const CURSOR_PREFIX = "c1:";
 
@@ -42,26 +51,35 @@ export function decodeCursor(cursor: string): string | null {
   }
 }
 
-export const paginationQuery = z.object({
-  limit: z.coerce
-    .number("must be a number")
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(100, "must be at most 100")
-    .default(50)
-    .describe("Page size, 1 to 100"),
-  cursor: z
-    .string()
-    .refine((c) => decodeCursor(c) !== null, "is not a cursor this API returned")
-    .transform((c) => decodeCursor(c)!)
-    .optional()
-    .describe("The next_cursor of the previous page"),
-});
+export const paginationShape = {
+  limit: z._default(
+    z.coerce
+      .number("must be a number")
+      .check(
+        z.refine(Number.isInteger, "must be a whole number"),
+        z.minimum(1, "must be at least 1"),
+        z.maximum(100, "must be at most 100"),
+        z.describe("Page size, 1 to 100"),
+      ),
+    50,
+  ),
+  cursor: z.optional(
+    z.pipe(
+      z.string().check(
+        z.refine((c) => decodeCursor(c) !== null, "is not a cursor this API returned"),
+        z.describe("The next_cursor of the previous page"),
+      ),
+      z.transform((c) => decodeCursor(c)!),
+    ),
+  ),
+};
 
-export function listOf<T extends z.ZodType>(item: T) {
+export const paginationQuery = z.object(paginationShape);
+
+export function listOf<T extends z.ZodMiniType>(item: T) {
   return z.object({
     data: z.array(item),
-    next_cursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+    next_cursor: described(z.nullable(z.string()), "Pass as `cursor` for the next page; null on the last page"),
   });
 }
 

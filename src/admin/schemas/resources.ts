@@ -1,58 +1,60 @@
-import { z } from "zod";
 import { toRfc3339 } from "../../config";
 import type { ApiResource, ApiResourceInput } from "../../directory";
 import { isScopeToken } from "../../oidc/scopes";
 import { MANAGEMENT_AUDIENCE } from "../management-resource";
-import { absoluteUriSchema, timestamp, tokenTtlSchema } from "./common";
+import { absoluteUriSchema, described, text, timestamp, tokenTtlSchema } from "./common";
+import * as z from "zod/mini";
 
-const scopeSchema = z
-  .object({
-    value: z.string().min(1).max(100).refine(isScopeToken, "is not a valid scope value (RFC 6749 3.3)"),
-    description: z.string().trim().max(300).optional(),
-  })
-  .strict();
+const scopeSchema = z.strictObject({
+  value: z
+    .string()
+    .check(z.minLength(1), z.maxLength(100), z.refine(isScopeToken, "is not a valid scope value (RFC 6749 3.3)")),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(300))),
+});
 
-const scopesSchema = z
-  .array(scopeSchema)
-  .max(100, "at most 100 scopes per resource")
-  .superRefine((scopes, ctx) => {
-    const seen = new Set<string>();
-    scopes.forEach((scope, index) => {
-      if (seen.has(scope.value))
-        ctx.addIssue({ code: "custom", path: [index, "value"], message: `scope '${scope.value}' is listed twice` });
-      seen.add(scope.value);
-    });
-  })
-  .describe("Scopes the API defines");
+const scopesSchema = described(
+  z.array(scopeSchema).check(
+    z.maxLength(100, "at most 100 scopes per resource"),
+    z.superRefine((scopes, ctx) => {
+      const seen = new Set<string>();
+      scopes.forEach((scope, index) => {
+        if (seen.has(scope.value))
+          ctx.addIssue({ code: "custom", path: [index, "value"], message: `scope '${scope.value}' is listed twice`, input: scopes });
+        seen.add(scope.value);
+      });
+    }),
+  ),
+  "Scopes the API defines",
+);
 
-export const resourceCreateSchema = z
-  .object({
-    identifier: absoluteUriSchema
-      .refine((id) => id !== MANAGEMENT_AUDIENCE, "is reserved for the management API")
-      .describe("Audience URI that clients pass as `resource` (RFC 8707); cannot change later"),
-    name: z.string().trim().min(1, "must not be empty").max(100),
-    scopes: scopesSchema.default([]),
-    access_token_ttl: tokenTtlSchema.nullable().optional().describe("Overrides the tenant's access token lifetime"),
-    signing_alg: z.enum(["ES256", "RS256"]).default("ES256").describe("Algorithm access tokens for this API are signed with"),
-  })
-  .strict();
+const signingAlgSchema = z.enum(["ES256", "RS256"], "must be ES256 or RS256");
 
-export const resourceUpdateSchema = z
-  .object({
-    name: z.string().trim().min(1, "must not be empty").max(100),
-    scopes: scopesSchema.describe("Replaces the scope list; removed scopes leave every role"),
-    access_token_ttl: tokenTtlSchema.nullable(),
-    signing_alg: z.enum(["ES256", "RS256"]),
-  })
-  .partial()
-  .strict();
+export const resourceCreateSchema = z.strictObject({
+  identifier: described(
+    absoluteUriSchema.check(z.refine((id) => id !== MANAGEMENT_AUDIENCE, "is reserved for the management API")),
+    "Audience URI that clients pass as `resource` (RFC 8707); cannot change later",
+  ),
+  name: text(100),
+  scopes: z._default(scopesSchema, []),
+  access_token_ttl: z.optional(described(z.nullable(tokenTtlSchema), "Overrides the tenant's access token lifetime")),
+  signing_alg: z._default(described(signingAlgSchema, "Algorithm access tokens for this API are signed with"), "ES256"),
+});
+
+export const resourceUpdateSchema = z.partial(
+  z.strictObject({
+    name: text(100),
+    scopes: described(scopesSchema, "Replaces the scope list; removed scopes leave every role"),
+    access_token_ttl: z.nullable(tokenTtlSchema),
+    signing_alg: signingAlgSchema,
+  }),
+);
 
 export const resourceSchema = z.object({
   id: z.string(),
   identifier: z.string(),
   name: z.string(),
-  scopes: z.array(z.object({ value: z.string(), description: z.string().optional() })),
-  access_token_ttl: z.number().int().nullable(),
+  scopes: z.array(z.object({ value: z.string(), description: z.optional(z.string()) })),
+  access_token_ttl: z.nullable(z.int()),
   signing_alg: z.enum(["ES256", "RS256"]),
   created_at: timestamp,
   updated_at: timestamp,

@@ -1,37 +1,36 @@
-import { z } from "zod";
 import { issuerFor, toRfc3339 } from "../../config";
 import type { Tenant, TenantSettings } from "../../directory/tenants";
 import type { Env } from "../../env";
-import { absoluteUriSchema, slugSchema, timestamp, tokenTtlSchema } from "./common";
+import { absoluteUriSchema, described, slugSchema, text, timestamp, tokenTtlSchema } from "./common";
+import * as z from "zod/mini";
 
-const settingsFields = {
-  display_name: z.string().trim().min(1, "must not be empty").max(100).describe("Name shown to customers"),
-  default_resource: absoluteUriSchema
-    .nullable()
-    .describe("Identifier of the API resource tokens are for when a request names none"),
-  access_token_ttl: tokenTtlSchema.describe("Default access token lifetime in seconds"),
-  signing_key_rotation_days: z
-    .number()
-    .int()
-    .min(1, "must be at least 1 day")
-    .max(365, "must be at most 365 days")
-    .describe("Age at which the scheduled job rotates a signing key"),
+const settingsShape = {
+  display_name: described(text(100), "Name shown to customers"),
+  default_resource: described(
+    z.nullable(absoluteUriSchema),
+    "Identifier of the API resource tokens are for when a request names none",
+  ),
+  access_token_ttl: described(tokenTtlSchema, "Default access token lifetime in seconds"),
+  signing_key_rotation_days: described(
+    z.int("must be a whole number").check(z.minimum(1, "must be at least 1 day"), z.maximum(365, "must be at most 365 days")),
+    "Age at which the scheduled job rotates a signing key",
+  ),
 };
 
-export const tenantCreateSchema = z
-  .object({ slug: slugSchema, ...settingsFields })
-  .partial({ display_name: true, default_resource: true, access_token_ttl: true, signing_key_rotation_days: true })
-  .strict();
+export const tenantCreateSchema = z.strictObject({
+  slug: slugSchema,
+  ...z.partial(z.object(settingsShape)).shape,
+});
 
-export const tenantUpdateSchema = z.object(settingsFields).partial().strict();
+export const tenantUpdateSchema = z.partial(z.strictObject(settingsShape));
 
 export const tenantSchema = z.object({
   slug: z.string(),
-  issuer: z.url().describe("The tenant's OpenID issuer: {PUBLIC_BASE_URL}/t/{slug}"),
+  issuer: described(z.url(), "The tenant's OpenID issuer: {PUBLIC_BASE_URL}/t/{slug}"),
   display_name: z.string(),
-  default_resource: z.string().nullable(),
-  access_token_ttl: z.number().int(),
-  signing_key_rotation_days: z.number().int(),
+  default_resource: z.nullable(z.string()),
+  access_token_ttl: z.int(),
+  signing_key_rotation_days: z.int(),
   created_at: timestamp,
   updated_at: timestamp,
 });

@@ -1,13 +1,12 @@
 // Users in the management API: OpenID Connect standard claim names (OIDC Core 5.1),
 // plus `custom_attributes`, `blocked` and the credential fields.
-import { z } from "zod";
 import { toRfc3339 } from "../../config";
 import { normalizeEmail, type PasswordInput, type UserProfile, type UserRecord } from "../../directory";
 import { parsePasswordHash, passwordProblem } from "../../passwords";
-import { nullableTimestamp, timestamp } from "./common";
+import { described, nullableTimestamp, text, timestamp } from "./common";
+import * as z from "zod/mini";
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const webUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048);
+const webUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).check(z.maxLength(2048));
 
 function isValidTimeZone(zone: string): boolean {
   try {
@@ -36,118 +35,138 @@ function isValidBirthdate(value: string): boolean {
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-export const emailSchema = z
-  .string()
-  .max(254, "must be at most 254 characters")
-  .refine((e) => normalizeEmail(e) !== null, "is not a valid email address")
-  .transform((e) => e.trim().normalize("NFC"));
+export const emailSchema = z.pipe(
+  z.string().check(
+    z.maxLength(254, "must be at most 254 characters"),
+    z.refine((e) => normalizeEmail(e) !== null, "is not a valid email address"),
+  ),
+  z.transform((e) => e.trim().normalize("NFC")),
+);
 
-const addressSchema = z
-  .object({
-    formatted: text(500),
-    street_address: text(500),
-    locality: text(200),
-    region: text(200),
-    postal_code: text(50),
-    country: text(200),
-  })
-  .partial()
-  .strict()
-  .describe("OIDC address claim");
+const addressSchema = described(
+  z.partial(
+    z.strictObject({
+      formatted: text(500),
+      street_address: text(500),
+      locality: text(200),
+      region: text(200),
+      postal_code: text(50),
+      country: text(200),
+    }),
+  ),
+  "OIDC address claim",
+);
 
 const CUSTOM_ATTRIBUTES_MAX_BYTES = 16 * 1024;
-const customAttributesSchema = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "names must be letters, digits and _ (max 64)"), z.json())
-  .refine(
-    (value) => new TextEncoder().encode(JSON.stringify(value)).length <= CUSTOM_ATTRIBUTES_MAX_BYTES,
-    `must be at most ${CUSTOM_ATTRIBUTES_MAX_BYTES} bytes as JSON`,
-  )
-  .describe("Tenant-defined attributes, any JSON values");
+const customAttributesSchema = described(
+  z
+    .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "names must be letters, digits and _ (max 64)")), z.json())
+    .check(
+      z.refine(
+        (value) => new TextEncoder().encode(JSON.stringify(value)).length <= CUSTOM_ATTRIBUTES_MAX_BYTES,
+        `must be at most ${CUSTOM_ATTRIBUTES_MAX_BYTES} bytes as JSON`,
+      ),
+    ),
+  "Tenant-defined attributes, any JSON values",
+);
 
-const passwordSchema = z
-  .string()
-  .superRefine((value, ctx) => {
-    const problem = passwordProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .describe("Set a password (hashed with argon2id; never stored or returned)");
+const passwordSchema = described(
+  z.string().check(
+    z.superRefine((value, ctx) => {
+      const problem = passwordProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    }),
+  ),
+  "Set a password (hashed with argon2id; never stored or returned)",
+);
 
-const passwordHashSchema = z
-  .string()
-  .max(512)
-  .superRefine((value, ctx) => {
-    const parsed = parsePasswordHash(value);
-    if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error });
-  })
-  .describe(
-    "Import a hash from another system: $argon2id$v=19$m=..,t=..,p=..$salt$hash or $pbkdf2-sha256$i=..$salt$hash (upgraded to the current scheme at the next sign-in)",
-  );
+const passwordHashSchema = described(
+  z.string().check(
+    z.maxLength(512),
+    z.superRefine((value, ctx) => {
+      const parsed = parsePasswordHash(value);
+      if ("error" in parsed) ctx.addIssue({ code: "custom", message: parsed.error, input: value });
+    }),
+  ),
+  "Import a hash from another system: $argon2id$v=19$m=..,t=..,p=..$salt$hash or $pbkdf2-sha256$i=..$salt$hash (upgraded to the current scheme at the next sign-in)",
+);
 
-const profileFields = {
-  email: emailSchema.nullable(),
+const profileShape = {
+  email: z.nullable(emailSchema),
   email_verified: z.boolean(),
-  phone_number: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, "must be in E.164 format, for example +14155550123")
-    .nullable(),
+  phone_number: z.nullable(
+    z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, "must be in E.164 format, for example +14155550123")),
+  ),
   phone_number_verified: z.boolean(),
-  name: text(200).nullable(),
-  given_name: text(200).nullable(),
-  family_name: text(200).nullable(),
-  middle_name: text(200).nullable(),
-  nickname: text(200).nullable(),
-  preferred_username: text(200).nullable(),
-  profile: webUrl.nullable(),
-  picture: webUrl.nullable(),
-  website: webUrl.nullable(),
-  gender: text(50).nullable(),
-  birthdate: z.string().refine(isValidBirthdate, "must be YYYY-MM-DD, YYYY or 0000-MM-DD").nullable(),
-  zoneinfo: z.string().max(100).refine(isValidTimeZone, "must be an IANA time zone, for example Europe/Paris").nullable(),
-  locale: z.string().max(35).refine(isValidLocale, "must be a BCP 47 language tag, for example fr-CA").nullable(),
-  address: addressSchema.nullable(),
+  name: z.nullable(text(200)),
+  given_name: z.nullable(text(200)),
+  family_name: z.nullable(text(200)),
+  middle_name: z.nullable(text(200)),
+  nickname: z.nullable(text(200)),
+  preferred_username: z.nullable(text(200)),
+  profile: z.nullable(webUrl),
+  picture: z.nullable(webUrl),
+  website: z.nullable(webUrl),
+  gender: z.nullable(text(50)),
+  birthdate: z.nullable(z.string().check(z.refine(isValidBirthdate, "must be YYYY-MM-DD, YYYY or 0000-MM-DD"))),
+  zoneinfo: z.nullable(
+    z.string().check(z.maxLength(100), z.refine(isValidTimeZone, "must be an IANA time zone, for example Europe/Paris")),
+  ),
+  locale: z.nullable(
+    z.string().check(z.maxLength(35), z.refine(isValidLocale, "must be a BCP 47 language tag, for example fr-CA")),
+  ),
+  address: z.nullable(addressSchema),
   custom_attributes: customAttributesSchema,
-  blocked: z.boolean().describe("Blocked users cannot sign in or refresh tokens"),
+  blocked: described(z.boolean(), "Blocked users cannot sign in or refresh tokens"),
   password: passwordSchema,
   password_hash: passwordHashSchema,
 };
 
-function oneCredential(value: { password?: unknown; password_hash?: unknown }, ctx: z.RefinementCtx) {
+type CredentialFields = { password?: unknown; password_hash?: unknown };
+
+function oneCredential(value: CredentialFields, issues: { path: string[]; message: string }[]) {
   if (value.password !== undefined && value.password_hash !== undefined)
-    ctx.addIssue({ code: "custom", path: ["password_hash"], message: "send either password or password_hash, not both" });
+    issues.push({ path: ["password_hash"], message: "send either password or password_hash, not both" });
 }
 
-export const userCreateSchema = z
-  .object(profileFields)
-  .partial()
-  .strict()
-  .superRefine((value, ctx) => {
-    oneCredential(value, ctx);
+export const userCreateSchema = z.partial(z.strictObject(profileShape)).check(
+  z.superRefine((value, ctx) => {
+    const issues: { path: string[]; message: string }[] = [];
+    oneCredential(value, issues);
     if (!value.email && !value.phone_number)
-      ctx.addIssue({ code: "custom", path: ["email"], message: "a user needs an email or a phone_number" });
-  });
+      issues.push({ path: ["email"], message: "a user needs an email or a phone_number" });
+    for (const issue of issues) ctx.addIssue({ code: "custom", ...issue, input: value });
+  }),
+);
 
-export const userUpdateSchema = z.object(profileFields).partial().strict().superRefine(oneCredential);
+export const userUpdateSchema = z.partial(z.strictObject(profileShape)).check(
+  z.superRefine((value, ctx) => {
+    const issues: { path: string[]; message: string }[] = [];
+    oneCredential(value, issues);
+    for (const issue of issues) ctx.addIssue({ code: "custom", ...issue, input: value });
+  }),
+);
 
 export const userSchema = z.object({
   id: z.string(),
-  email: z.string().nullable(),
+  email: z.nullable(z.string()),
   email_verified: z.boolean(),
-  phone_number: z.string().nullable(),
+  phone_number: z.nullable(z.string()),
   phone_number_verified: z.boolean(),
-  name: z.string().nullable(),
-  given_name: z.string().nullable(),
-  family_name: z.string().nullable(),
-  middle_name: z.string().nullable(),
-  nickname: z.string().nullable(),
-  preferred_username: z.string().nullable(),
-  profile: z.string().nullable(),
-  picture: z.string().nullable(),
-  website: z.string().nullable(),
-  gender: z.string().nullable(),
-  birthdate: z.string().nullable(),
-  zoneinfo: z.string().nullable(),
-  locale: z.string().nullable(),
-  address: addressSchema.nullable(),
+  name: z.nullable(z.string()),
+  given_name: z.nullable(z.string()),
+  family_name: z.nullable(z.string()),
+  middle_name: z.nullable(z.string()),
+  nickname: z.nullable(z.string()),
+  preferred_username: z.nullable(z.string()),
+  profile: z.nullable(z.string()),
+  picture: z.nullable(z.string()),
+  website: z.nullable(z.string()),
+  gender: z.nullable(z.string()),
+  birthdate: z.nullable(z.string()),
+  zoneinfo: z.nullable(z.string()),
+  locale: z.nullable(z.string()),
+  address: z.nullable(addressSchema),
   custom_attributes: z.record(z.string(), z.json()),
   blocked: z.boolean(),
   has_password: z.boolean(),
@@ -156,10 +175,12 @@ export const userSchema = z.object({
   last_sign_in_at: nullableTimestamp,
 });
 
-export const userListQuery = z.object({
-  email: z.string().max(254).optional().describe("Exact email match, case-insensitive"),
-  email_starts_with: z.string().trim().min(1).max(254).optional().describe("Email prefix, case-insensitive"),
-});
+export const userListShape = {
+  email: z.optional(described(z.string().check(z.maxLength(254)), "Exact email match, case-insensitive")),
+  email_starts_with: z.optional(
+    described(z.string().check(z.trim(), z.minLength(1), z.maxLength(254)), "Email prefix, case-insensitive"),
+  ),
+};
 
 type UserBody = z.infer<typeof userUpdateSchema>;
 
@@ -216,7 +237,7 @@ export function presentUser(user: UserRecord): z.infer<typeof userSchema> {
     zoneinfo: user.zoneinfo,
     locale: user.locale,
     address: user.address ?? null,
-    custom_attributes: (user.customAttributes ?? {}) as Record<string, z.core.util.JSONType>,
+    custom_attributes: (user.customAttributes ?? {}) as z.infer<typeof userSchema>["custom_attributes"],
     blocked: user.status === "blocked",
     has_password: user.hasPassword,
     created_at: toRfc3339(user.createdAt)!,
