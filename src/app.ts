@@ -2,6 +2,7 @@
 // under /admin/v1. docs/architecture.md walks through a request.
 import { Hono } from "hono";
 import { adminRoutes } from "./admin";
+import { publicBaseUrl } from "./config";
 import type { AppEnv } from "./env";
 import { requestContext } from "./http/request-context";
 import { oidcRoutes } from "./oidc/routes";
@@ -14,7 +15,7 @@ app.get("/", (c) =>
   c.json({
     name: "Latchkey",
     description: "Customer identity and access management at the edge",
-    issuer_pattern: `${c.env.PUBLIC_BASE_URL.replace(/\/+$/, "")}/t/{tenant}`,
+    issuer_pattern: `${publicBaseUrl(c.env)}/t/{tenant}`,
     management_api: "/admin/v1",
     management_api_reference: "/admin/v1/docs",
   }),

@@ -11,7 +11,10 @@ export class ConfigurationError extends Error {
   override name = "ConfigurationError";
 }
 
-/** PUBLIC_BASE_URL without a trailing slash; refuses anything but an http(s) URL. */
+/**
+ * PUBLIC_BASE_URL as an origin ("https://id.example.com"). Routes live at the root of the
+ * worker's host, so a path prefix would give issuers nobody serves: it is refused.
+ */
 export function publicBaseUrl(env: Env): string {
   const raw = env.PUBLIC_BASE_URL;
   let url: URL;
@@ -22,7 +25,9 @@ export function publicBaseUrl(env: Env): string {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new ConfigurationError("PUBLIC_BASE_URL must be an http or https URL");
-  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+  if (url.pathname !== "/" || url.search || url.hash)
+    throw new ConfigurationError("PUBLIC_BASE_URL must be an origin, without a path, query or fragment");
+  return url.origin;
 }
 
 export function issuerFor(env: Env, slug: string): string {

@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import { ConfigurationError, publicBaseUrl } from "../config";
 import { ConflictError, UnknownReferenceError } from "../directory";
 import { HTML_SECURITY_HEADERS } from "../http/security-headers";
+import { foreignKeyViolation } from "../storage/errors";
 import { openApiDocument } from "./openapi";
 import { pointerTo, Problem } from "./problem";
 import { ReferencePage } from "./reference-page";
@@ -76,6 +77,12 @@ adminRoutes.onError((error, c) => {
     return new Problem("validation-failed", error.message, [
       { pointer: pointerTo(error.field.split("/")), detail: error.message },
     ]).toResponse(baseUrl, instance);
+  if (foreignKeyViolation(error))
+    // The tenant (or a record named in the request) was deleted while this call ran.
+    return new Problem("conflict", "the tenant or a record this request refers to no longer exists").toResponse(
+      baseUrl,
+      instance,
+    );
   if (error instanceof ConfigurationError) {
     console.error("configuration error:", error.message);
     return new Problem("service-unavailable", "the server is not configured correctly").toResponse(baseUrl, instance);

@@ -1,6 +1,6 @@
 // Everything under an issuer, {PUBLIC_BASE_URL}/t/{slug}: discovery, JWKS, token endpoint.
 import { Hono } from "hono";
-import { ConfigurationError, issuerFor, SYSTEM_TENANT_SLUG } from "../config";
+import { ConfigurationError, issuerFor, SLUG_PATTERN, SYSTEM_TENANT_SLUG } from "../config";
 import { openDirectory, openTenantRegistry, type Tenant } from "../directory";
 import type { AppEnv } from "../env";
 import { publicCors } from "../http/cors";
@@ -16,7 +16,7 @@ export const oidcRoutes = new Hono<AppEnv>();
 
 oidcRoutes.use("*", async (c, next) => {
   const slug = c.req.param("tenant") ?? "";
-  const tenant = await openTenantRegistry(c.env, c.var.stats).findBySlug(slug);
+  const tenant = SLUG_PATTERN.test(slug) ? await openTenantRegistry(c.env, c.var.stats).findBySlug(slug) : null;
   if (!tenant)
     return c.json({ error: "not_found", error_description: `there is no tenant '${slug}'` }, 404);
   c.set("tenant", tenant);

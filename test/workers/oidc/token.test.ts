@@ -148,11 +148,12 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
   }
 
   it("invalid_client (401 with a Basic challenge) for a wrong secret, an unknown client or no authentication", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { Authorization: basic(app.client_id, "wrong") },
       { Authorization: basic("nobody", app.client_secret) },
       {},
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, headers);
       expect(response.headers.get("WWW-Authenticate")).toMatch(/^Basic realm=/);
       await expectError(response, 401, "invalid_client");
