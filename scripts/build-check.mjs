@@ -28,8 +28,12 @@ export function buildWorker({ quiet = false } = {}) {
     gzipped += gzipSync(bytes, { level: 9 }).length;
   }
   const kib = (/** @type {number} */ n) => (n / 1024).toFixed(1);
-  if (!quiet) console.log(`worker bundle: ${files.length} files, ${kib(raw)} KiB, ${kib(gzipped)} KiB gzip (budget ${GZIP_BUDGET_KIB} KiB)`);
-  if (gzipped / 1024 > GZIP_BUDGET_KIB) throw new Error(`the worker bundle is over its ${GZIP_BUDGET_KIB} KiB gzip budget`);
+  if (!quiet)
+    console.log(
+      `worker bundle: ${files.length} files, ${kib(raw)} KiB, ${kib(gzipped)} KiB gzip (budget ${GZIP_BUDGET_KIB} KiB)`,
+    );
+  if (gzipped / 1024 > GZIP_BUDGET_KIB)
+    throw new Error(`the worker bundle is over its ${GZIP_BUDGET_KIB} KiB gzip budget`);
   return { raw, gzipped };
 }
 

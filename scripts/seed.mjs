@@ -36,7 +36,8 @@ export async function seedDemo({ baseUrl, adminClientId, adminClientSecret, stat
     },
     body: new URLSearchParams({ grant_type: "client_credentials", resource: MANAGEMENT }),
   });
-  if (!tokenResponse.ok) throw new Error(`operator token refused: ${tokenResponse.status} ${await tokenResponse.text()}`);
+  if (!tokenResponse.ok)
+    throw new Error(`operator token refused: ${tokenResponse.status} ${await tokenResponse.text()}`);
   const { access_token: token } = await tokenResponse.json();
 
   /** @param {string} method @param {string} path @param {unknown} [body] */
@@ -57,7 +58,11 @@ export async function seedDemo({ baseUrl, adminClientId, adminClientSecret, stat
 
   const t = `/tenants/${DEMO.tenant}`;
   let tenant = await api("GET", t);
-  if (tenant.status === 404) tenant = { status: 201, body: must(await api("POST", "/tenants", { slug: DEMO.tenant, display_name: "Demo" }), 201) };
+  if (tenant.status === 404)
+    tenant = {
+      status: 201,
+      body: must(await api("POST", "/tenants", { slug: DEMO.tenant, display_name: "Demo" }), 201),
+    };
 
   const resources = must(await api("GET", `${t}/resources?limit=100`), 200).data;
   if (!resources.some((/** @type {{ identifier: string }} */ r) => r.identifier === DEMO.apiIdentifier)) {

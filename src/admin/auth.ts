@@ -51,9 +51,21 @@ export async function authenticateManagementCall(
   stats: RequestStats,
   authorization: string | undefined,
 ): Promise<Principal> {
-  if (!authorization) throw new Problem("unauthorized", "send a management access token as 'Authorization: Bearer <token>'", [], challenge());
+  if (!authorization)
+    throw new Problem(
+      "unauthorized",
+      "send a management access token as 'Authorization: Bearer <token>'",
+      [],
+      challenge(),
+    );
   const match = /^bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(authorization);
-  if (!match) throw new Problem("invalid-request", "the Authorization header must be 'Bearer <token>'", [], challenge("invalid_request"));
+  if (!match)
+    throw new Problem(
+      "invalid-request",
+      "the Authorization header must be 'Bearer <token>'",
+      [],
+      challenge("invalid_request"),
+    );
   const token = match[1]!;
 
   let issuer: string;

@@ -69,10 +69,9 @@ adminRoutes.onError((error, c) => {
   const baseUrl = publicBaseUrl(c.env);
   if (error instanceof Problem) return error.toResponse(baseUrl, instance);
   if (error instanceof ConflictError)
-    return new Problem("conflict", error.message, [{ pointer: pointerTo([error.field]), detail: error.message }]).toResponse(
-      baseUrl,
-      instance,
-    );
+    return new Problem("conflict", error.message, [
+      { pointer: pointerTo([error.field]), detail: error.message },
+    ]).toResponse(baseUrl, instance);
   if (error instanceof UnknownReferenceError)
     return new Problem("validation-failed", error.message, [
       { pointer: pointerTo(error.field.split("/")), detail: error.message },

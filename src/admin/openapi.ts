@@ -94,7 +94,8 @@ function operationOf(route: AnyRoute): JsonSchema {
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
     security: [{ oauth2: [route.scope] }],
-    "x-latchkey-access": route.access === "system" ? "system operators" : "system operators, or the tenant's own management clients",
+    "x-latchkey-access":
+      route.access === "system" ? "system operators" : "system operators, or the tenant's own management clients",
     parameters: parametersOf(route),
     ...(route.body
       ? {
@@ -122,8 +123,7 @@ export function openApiDocument(baseUrl: string, routes: AnyRoute[]): JsonSchema
     info: {
       title: "Latchkey management API",
       version: "1",
-      description:
-        `Manage tenants, users, clients, API resources, roles and signing keys. Authenticate with a Bearer access token for the audience \`${MANAGEMENT_AUDIENCE}\`, obtained with the client_credentials grant from the \`system\` tenant (operators: every tenant) or from a tenant's own token endpoint (that tenant only). Errors are RFC 9457 problem details.`,
+      description: `Manage tenants, users, clients, API resources, roles and signing keys. Authenticate with a Bearer access token for the audience \`${MANAGEMENT_AUDIENCE}\`, obtained with the client_credentials grant from the \`system\` tenant (operators: every tenant) or from a tenant's own token endpoint (that tenant only). Errors are RFC 9457 problem details.`,
     },
     servers: [{ url: `${baseUrl}/admin/v1` }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
@@ -144,7 +144,10 @@ export function openApiDocument(baseUrl: string, routes: AnyRoute[]): JsonSchema
       },
     },
     "x-problem-types": Object.fromEntries(
-      Object.entries(PROBLEM_TYPES).map(([name, p]) => [problemTypeUri(baseUrl, name as keyof typeof PROBLEM_TYPES), p]),
+      Object.entries(PROBLEM_TYPES).map(([name, p]) => [
+        problemTypeUri(baseUrl, name as keyof typeof PROBLEM_TYPES),
+        p,
+      ]),
     ),
   };
   documents.set(baseUrl, document);

@@ -246,8 +246,8 @@ curl -s -H "Authorization: Bearer $TOKEN" ${baseUrl}/admin/v1/tenants`}
           ))}
           <h2 id="problems">Problem types</h2>
           <p>
-            Errors are <code>application/problem+json</code> (RFC 9457). <code>errors</code> names each field at
-            fault, by JSON <code>pointer</code> into the body or by <code>parameter</code> name.
+            Errors are <code>application/problem+json</code> (RFC 9457). <code>errors</code> names each field at fault,
+            by JSON <code>pointer</code> into the body or by <code>parameter</code> name.
           </p>
           <table>
             <thead>

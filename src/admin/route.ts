@@ -92,7 +92,11 @@ export function validate<T extends z.ZodMiniType>(schema: T, value: unknown, whe
   const errors = issuesToErrors(result.error.issues, where);
   const first = errors[0];
   const summary = first ? `${first.pointer ?? first.parameter}: ${first.detail}` : "invalid input";
-  throw new Problem("validation-failed", errors.length > 1 ? `${summary} (and ${errors.length - 1} more)` : summary, errors);
+  throw new Problem(
+    "validation-failed",
+    errors.length > 1 ? `${summary} (and ${errors.length - 1} more)` : summary,
+    errors,
+  );
 }
 
 async function readJsonBody(c: AdminContext, optional: boolean): Promise<unknown> {
@@ -142,7 +146,9 @@ export function mountRoutes(app: Hono<AdminEnv>, routes: AnyRoute[]): void {
       }
       const params = route.params ? validate(route.params, c.req.param(), "parameter") : undefined;
       const query = route.query ? validate(route.query, c.req.query(), "parameter") : undefined;
-      const body = route.body ? validate(route.body, await readJsonBody(c, route.bodyOptional === true), "body") : undefined;
+      const body = route.body
+        ? validate(route.body, await readJsonBody(c, route.bodyOptional === true), "body")
+        : undefined;
       return route.handler(c, { params, query, body });
     });
   }

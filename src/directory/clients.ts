@@ -60,11 +60,7 @@ export function clientsRepository(db: Database, tenantId: string) {
         .from(clients)
         .leftJoin(
           clientSecrets,
-          and(
-            eq(clientSecrets.tenantId, clients.tenantId),
-            eq(clientSecrets.clientId, clients.clientId),
-            live(now),
-          ),
+          and(eq(clientSecrets.tenantId, clients.tenantId), eq(clientSecrets.clientId, clients.clientId), live(now)),
         )
         .where(and(inTenant, eq(clients.clientId, clientId)));
       const first = rows[0];
@@ -158,10 +154,7 @@ export function clientsRepository(db: Database, tenantId: string) {
           .update(clientSecrets)
           .set({ expiresAt: previousExpireAt })
           .where(
-            and(
-              ofClient(clientId),
-              or(isNull(clientSecrets.expiresAt), gt(clientSecrets.expiresAt, previousExpireAt)),
-            ),
+            and(ofClient(clientId), or(isNull(clientSecrets.expiresAt), gt(clientSecrets.expiresAt, previousExpireAt))),
           ),
         insertSecret(clientId, secret, now).returning(),
         ...auditStatements(db, tenantId, audit && { ...audit, clientId }),

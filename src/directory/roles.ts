@@ -88,7 +88,11 @@ export function rolesRepository(db: Database, tenantId: string) {
 
   return {
     async get(id: string): Promise<RoleWithPermissions | null> {
-      const [row] = await db.select().from(roles).where(and(inTenant, eq(roles.id, id))).limit(1);
+      const [row] = await db
+        .select()
+        .from(roles)
+        .where(and(inTenant, eq(roles.id, id)))
+        .limit(1);
       if (!row) return null;
       const permissions = await permissionsOf([row.id]);
       return { ...row, permissions: permissions.get(row.id) ?? [] };
@@ -185,8 +189,7 @@ export function rolesRepository(db: Database, tenantId: string) {
         : [];
       const known = new Set(found.map((r) => r.id));
       const missing = roleIds.findIndex((id) => !known.has(id));
-      if (missing >= 0)
-        throw new UnknownReferenceError(`roles/${missing}`, `no role with id '${roleIds[missing]}'`);
+      if (missing >= 0) throw new UnknownReferenceError(`roles/${missing}`, `no role with id '${roleIds[missing]}'`);
       if (unique.length === 0) return;
       const now = nowSeconds();
       await atomically(db, [

@@ -24,11 +24,12 @@ export function signingKeysRepository(db: Database, tenantId: string) {
 
     async apply(changes: SigningKeyChanges, audit?: AuditEventInput): Promise<void> {
       const statements = [
-        ...changes.remove.map((kid) =>
-          db.delete(signingKeys).where(and(inTenant, eq(signingKeys.kid, kid))),
-        ),
+        ...changes.remove.map((kid) => db.delete(signingKeys).where(and(inTenant, eq(signingKeys.kid, kid)))),
         ...changes.update.map(({ kid, ...fields }) =>
-          db.update(signingKeys).set(fields).where(and(inTenant, eq(signingKeys.kid, kid))),
+          db
+            .update(signingKeys)
+            .set(fields)
+            .where(and(inTenant, eq(signingKeys.kid, kid))),
         ),
         ...changes.insert.map((record) => db.insert(signingKeys).values(record)),
         ...auditStatements(db, tenantId, audit),

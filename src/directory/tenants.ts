@@ -53,20 +53,18 @@ export function tenantRegistry(env: Env, db: Database, stats?: RequestStats) {
       try {
         const [[row]] = await atomically(db, [
           db
-          .insert(tenants)
-          .values({
-            id,
-            slug,
-            displayName: settings.displayName ?? slug,
-            defaultResource: settings.defaultResource ?? null,
-            ...(settings.accessTokenTtl ? { accessTokenTtl: settings.accessTokenTtl } : {}),
-            ...(settings.signingKeyRotationDays
-              ? { signingKeyRotationDays: settings.signingKeyRotationDays }
-              : {}),
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning(),
+            .insert(tenants)
+            .values({
+              id,
+              slug,
+              displayName: settings.displayName ?? slug,
+              defaultResource: settings.defaultResource ?? null,
+              ...(settings.accessTokenTtl ? { accessTokenTtl: settings.accessTokenTtl } : {}),
+              ...(settings.signingKeyRotationDays ? { signingKeyRotationDays: settings.signingKeyRotationDays } : {}),
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning(),
           ...auditStatements(db, SYSTEM_TENANT_ID, audit && withTenant(audit, id, slug)),
         ]);
         await invalidate(env.CACHE, cacheKeys.tenantBySlug(slug));

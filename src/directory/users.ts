@@ -61,7 +61,9 @@ export function usersRepository(db: Database, tenantId: string) {
 
   return {
     async get(id: string): Promise<UserRecord | null> {
-      const [row] = await withCredentialFlag().where(and(inTenant, eq(users.id, id))).limit(1);
+      const [row] = await withCredentialFlag()
+        .where(and(inTenant, eq(users.id, id)))
+        .limit(1);
       return row ? flatten(row) : null;
     },
 

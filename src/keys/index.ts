@@ -52,8 +52,12 @@ export async function signingKeyFor(
   tenantId: string,
   alg: SigningAlg,
 ): Promise<SigningKey> {
-  const signing = await readThrough(env.CACHE, stats, cacheKeys.signingKeys(tenantId), SIGNING_CACHE, async () =>
-    (await keyRing(env, tenantId).ensure(tenantId, alg)).signing,
+  const signing = await readThrough(
+    env.CACHE,
+    stats,
+    cacheKeys.signingKeys(tenantId),
+    SIGNING_CACHE,
+    async () => (await keyRing(env, tenantId).ensure(tenantId, alg)).signing,
   );
   let entry = signing?.[alg];
   // The tenant signs with another algorithm so far: this one is generated now.
@@ -68,8 +72,12 @@ export async function publishedJwks(
   stats: RequestStats | undefined,
   tenantId: string,
 ): Promise<{ keys: JsonWebKey[] }> {
-  const jwks = await readThrough(env.CACHE, stats, cacheKeys.jwks(tenantId), JWKS_CACHE, async () =>
-    (await keyRing(env, tenantId).ensure(tenantId, "ES256")).jwks,
+  const jwks = await readThrough(
+    env.CACHE,
+    stats,
+    cacheKeys.jwks(tenantId),
+    JWKS_CACHE,
+    async () => (await keyRing(env, tenantId).ensure(tenantId, "ES256")).jwks,
   );
   return jwks ?? { keys: [] };
 }

@@ -48,9 +48,7 @@ export function isEmptyPlan(plan: KeyPlan): boolean {
 }
 
 function newest(keys: KeyState[], alg: SigningAlg, status: SigningKeyStatus): KeyState | undefined {
-  return keys
-    .filter((k) => k.alg === alg && k.status === status)
-    .sort((a, b) => b.createdAt - a.createdAt)[0];
+  return keys.filter((k) => k.alg === alg && k.status === status).sort((a, b) => b.createdAt - a.createdAt)[0];
 }
 
 /** Makes sure `alg` has a current and a next key. */
@@ -118,7 +116,8 @@ export function planMaintenance(keys: KeyState[], now: number, rotationDays: num
     const next = newest(keys, alg, "next");
     const due = current?.activatedAt != null && current.activatedAt + rotationDays * 86400 <= now;
     const nextReady = next !== undefined && next.createdAt + NEXT_KEY_MIN_PUBLISHED <= now;
-    const step = due && nextReady ? planRotation(keys, alg, now, { revokePrevious: false }) : planEnsure(keys, alg, now);
+    const step =
+      due && nextReady ? planRotation(keys, alg, now, { revokePrevious: false }) : planEnsure(keys, alg, now);
     plan.generate.push(...step.generate);
     plan.update.push(...step.update);
     plan.remove.push(...step.remove);

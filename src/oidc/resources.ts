@@ -16,10 +16,10 @@ export async function requestedResource(
   params: TokenParameters,
 ): Promise<ApiResource> {
   const named = params.getAll("resource");
-  if (named.length > 1) throw new InvalidTarget("request one resource per token (several 'resource' parameters were given)");
+  if (named.length > 1)
+    throw new InvalidTarget("request one resource per token (several 'resource' parameters were given)");
   const identifier = named[0] ?? tenant.defaultResource;
-  if (!identifier)
-    throw new InvalidTarget("no 'resource' was requested and the tenant has no default API resource");
+  if (!identifier) throw new InvalidTarget("no 'resource' was requested and the tenant has no default API resource");
   if (!isAbsoluteUriWithoutFragment(identifier))
     throw new InvalidTarget("'resource' must be an absolute URI without a fragment");
   if (identifier === MANAGEMENT_AUDIENCE) return managementResourceFor(tenant.slug);

@@ -17,8 +17,7 @@ export const oidcRoutes = new Hono<AppEnv>();
 oidcRoutes.use("*", async (c, next) => {
   const slug = c.req.param("tenant") ?? "";
   const tenant = SLUG_PATTERN.test(slug) ? await openTenantRegistry(c.env, c.var.stats).findBySlug(slug) : null;
-  if (!tenant)
-    return c.json({ error: "not_found", error_description: `there is no tenant '${slug}'` }, 404);
+  if (!tenant) return c.json({ error: "not_found", error_description: `there is no tenant '${slug}'` }, 404);
   c.set("tenant", tenant);
   await next();
 });

@@ -105,9 +105,7 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
 
 function needsUpgrade(parsed: ParsedHash): boolean {
   if (parsed.scheme !== "argon2id") return true;
-  return (
-    parsed.params.memoryKiB < CURRENT_ARGON2.memoryKiB || parsed.params.passes < CURRENT_ARGON2.passes
-  );
+  return parsed.params.memoryKiB < CURRENT_ARGON2.memoryKiB || parsed.params.passes < CURRENT_ARGON2.passes;
 }
 
 async function matches(parsed: ParsedHash, stored: string, password: string): Promise<boolean> {
@@ -115,9 +113,7 @@ async function matches(parsed: ParsedHash, stored: string, password: string): Pr
     const argon2 = await loadArgon2();
     return argon2.verify(stored, utf8.encode(password));
   }
-  const key = await crypto.subtle.importKey("raw", utf8.encode(password), "PBKDF2", false, [
-    "deriveBits",
-  ]);
+  const key = await crypto.subtle.importKey("raw", utf8.encode(password), "PBKDF2", false, ["deriveBits"]);
   const derived = await crypto.subtle.deriveBits(
     { name: "PBKDF2", hash: "SHA-256", salt: parsed.salt, iterations: parsed.iterations },
     key,

@@ -65,9 +65,7 @@ class CountingD1 {
   batch(statements: object[]) {
     this.stats.d1RoundTrips++;
     this.stats.d1Statements += statements.length;
-    return this.inner.batch(
-      statements.map((s) => innerStatement.get(s) ?? (s as D1PreparedStatement)),
-    );
+    return this.inner.batch(statements.map((s) => innerStatement.get(s) ?? (s as D1PreparedStatement)));
   }
   exec(query: string) {
     this.stats.d1RoundTrips++;

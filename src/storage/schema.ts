@@ -3,15 +3,7 @@
 // row can never reference a row of another tenant, whatever the code above does.
 // docs/storage.md describes each table, its keys and its lifetime.
 import { sql } from "drizzle-orm";
-import {
-  foreignKey,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Times are Unix seconds (as in JWTs and OIDC claims); the management API shows them as
 // RFC 3339 strings.
@@ -51,9 +43,7 @@ export const users = sqliteTable(
     emailNormalized: text("email_normalized"),
     emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
     phoneNumber: text("phone_number"),
-    phoneNumberVerified: integer("phone_number_verified", { mode: "boolean" })
-      .notNull()
-      .default(false),
+    phoneNumberVerified: integer("phone_number_verified", { mode: "boolean" }).notNull().default(false),
     name: text("name"),
     givenName: text("given_name"),
     familyName: text("family_name"),
@@ -72,7 +62,9 @@ export const users = sqliteTable(
       .$type<Record<string, unknown>>()
       .notNull()
       .default(sql`'{}'`),
-    status: text("status", { enum: ["active", "blocked"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "blocked"] })
+      .notNull()
+      .default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastSignInAt: integer("last_sign_in_at"),
@@ -95,8 +87,7 @@ export const passwordCredentials = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] })
-      .onDelete("cascade"),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete("cascade"),
   ],
 );
 
@@ -114,9 +105,7 @@ export const clients = sqliteTable(
     /** First-party apps belong to the tenant itself and skip the consent page. */
     firstParty: integer("first_party", { mode: "boolean" }).notNull().default(false),
     redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
-    postLogoutRedirectUris: text("post_logout_redirect_uris", { mode: "json" })
-      .$type<string[]>()
-      .notNull(),
+    postLogoutRedirectUris: text("post_logout_redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
     grantTypes: text("grant_types", { mode: "json" }).$type<string[]>().notNull(),
     responseTypes: text("response_types", { mode: "json" }).$type<string[]>().notNull(),
     tokenEndpointAuthMethod: text("token_endpoint_auth_method").notNull(),
@@ -182,7 +171,9 @@ export const apiResources = sqliteTable(
     name: text("name").notNull(),
     scopes: text("scopes", { mode: "json" }).$type<ResourceScope[]>().notNull(),
     accessTokenTtl: integer("access_token_ttl"),
-    signingAlg: text("signing_alg", { enum: ["ES256", "RS256"] }).notNull().default("ES256"),
+    signingAlg: text("signing_alg", { enum: ["ES256", "RS256"] })
+      .notNull()
+      .default("ES256"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -220,8 +211,7 @@ export const rolePermissions = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.roleId, t.resourceId, t.scope] }),
-    foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] })
-      .onDelete("cascade"),
+    foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] }).onDelete("cascade"),
     foreignKey({
       columns: [t.tenantId, t.resourceId],
       foreignColumns: [apiResources.tenantId, apiResources.id],
@@ -240,10 +230,8 @@ export const userRoles = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.roleId] }),
-    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] })
-      .onDelete("cascade"),
-    foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] })
-      .onDelete("cascade"),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] }).onDelete("cascade"),
     index("user_roles_role_idx").on(t.tenantId, t.roleId),
   ],
 );

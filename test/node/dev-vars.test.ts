@@ -19,7 +19,11 @@ describe(".dev.vars generation", () => {
     const path = join(scratch(), ".dev.vars");
     const first = ensureDevVars(".dev.vars.example", path);
     expect(first.created).toBe(true);
-    expect([...first.values.keys()].sort()).toEqual(["ADMIN_CLIENT_ID", "ADMIN_CLIENT_SECRET", "SIGNING_KEY_ENCRYPTION_KEY"]);
+    expect([...first.values.keys()].sort()).toEqual([
+      "ADMIN_CLIENT_ID",
+      "ADMIN_CLIENT_SECRET",
+      "SIGNING_KEY_ENCRYPTION_KEY",
+    ]);
     expect(Buffer.from(first.values.get("SIGNING_KEY_ENCRYPTION_KEY")!, "base64url")).toHaveLength(32);
     expect(first.values.get("ADMIN_CLIENT_SECRET")).not.toContain("<");
 

@@ -37,7 +37,10 @@ describe("management API through openid-client", () => {
     expect(metadata.issuer).toBe(`${worker.baseUrl}/t/system`);
     expect(metadata.grant_types_supported).toContain("client_credentials");
 
-    const tokens = await oidc.clientCredentialsGrant(config, { resource: MANAGEMENT, scope: "tenants:read tenants:write" });
+    const tokens = await oidc.clientCredentialsGrant(config, {
+      resource: MANAGEMENT,
+      scope: "tenants:read tenants:write",
+    });
     expect(tokens.token_type).toBe("bearer");
     expect(tokens.scope).toBe("tenants:read tenants:write");
     expect(tokens.expires_in).toBeGreaterThan(0);
@@ -67,7 +70,12 @@ describe("management API through openid-client", () => {
     const tenant = (await created.json()) as { slug: string; issuer: string };
     expect(tenant.issuer).toBe(`${worker.baseUrl}/t/e2e-shop`);
 
-    const listed = await oidc.fetchProtectedResource(config, tokens.access_token, new URL(`${worker.baseUrl}/admin/v1/tenants`), "GET");
+    const listed = await oidc.fetchProtectedResource(
+      config,
+      tokens.access_token,
+      new URL(`${worker.baseUrl}/admin/v1/tenants`),
+      "GET",
+    );
     const slugs = ((await listed.json()) as { data: { slug: string }[] }).data.map((t) => t.slug);
     expect(slugs).toEqual(expect.arrayContaining(["system", "e2e-shop"]));
 
@@ -126,7 +134,12 @@ describe("management API through openid-client", () => {
       await expect(jwtVerify(token, jwks, { audience: MANAGEMENT })).resolves.toBeTruthy();
     }
     // The old token still works on the management API until it expires.
-    const stillValid = await oidc.fetchProtectedResource(config, before.access_token, new URL(`${worker.baseUrl}/admin/v1/tenants`), "GET");
+    const stillValid = await oidc.fetchProtectedResource(
+      config,
+      before.access_token,
+      new URL(`${worker.baseUrl}/admin/v1/tenants`),
+      "GET",
+    );
     expect(stillValid.status).toBe(200);
   });
 });

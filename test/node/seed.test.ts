@@ -48,7 +48,9 @@ async function operatorGet(path: string) {
       client_secret: TEST_SECRETS.ADMIN_CLIENT_SECRET,
     }),
   }).then((r) => r.json() as Promise<{ access_token: string }>);
-  const response = await fetch(`${worker.baseUrl}/admin/v1${path}`, { headers: { Authorization: `Bearer ${token.access_token}` } });
+  const response = await fetch(`${worker.baseUrl}/admin/v1${path}`, {
+    headers: { Authorization: `Bearer ${token.access_token}` },
+  });
   return response.json() as Promise<{ data: unknown[] }>;
 }
 

@@ -56,18 +56,23 @@ export const auditRoutes = [
         ...(query.until !== undefined ? { until: query.until } : {}),
       });
       return c.json(
-        page(rows, query.limit, (e) => e.id, (e) => ({
-          id: e.id,
-          type: e.type,
-          actor_type: e.actorType,
-          actor_id: e.actorId,
-          user_id: e.userId,
-          client_id: e.clientId,
-          ip: e.ip,
-          user_agent: e.userAgent,
-          details: e.details,
-          created_at: toRfc3339(e.createdAt)!,
-        })),
+        page(
+          rows,
+          query.limit,
+          (e) => e.id,
+          (e) => ({
+            id: e.id,
+            type: e.type,
+            actor_type: e.actorType,
+            actor_id: e.actorId,
+            user_id: e.userId,
+            client_id: e.clientId,
+            ip: e.ip,
+            user_agent: e.userAgent,
+            details: e.details,
+            created_at: toRfc3339(e.createdAt)!,
+          }),
+        ),
       );
     },
   }),

@@ -155,7 +155,11 @@ export const clientRoutes = [
     responses: { 200: { description: "The updated client", schema: clientWithSecretSchema } },
     async handler(c, { params, body }) {
       const existing = await existingClient(c, params.client_id);
-      const complete = validate(completeClientSchema, { ...toApiMetadata(existing), ...withoutUndefined(body) }, "body");
+      const complete = validate(
+        completeClientSchema,
+        { ...toApiMetadata(existing), ...withoutUndefined(body) },
+        "body",
+      );
       checkGrantableScopes(c, complete.scope, existing.scope);
       const hadSecret = usesSecret(existing.tokenEndpointAuthMethod);
       const needsSecret = usesSecret(complete.token_endpoint_auth_method);
@@ -164,11 +168,17 @@ export const clientRoutes = [
       const updated = await c.var.directory.clients.update(
         existing.clientId,
         metadata,
-        { removeAll: hadSecret && !needsSecret, ...(secret ? { newSecret: { secretHash: secret.secretHash, hint: secret.hint } } : {}) },
+        {
+          removeAll: hadSecret && !needsSecret,
+          ...(secret ? { newSecret: { secretHash: secret.secretHash, hint: secret.hint } } : {}),
+        },
         managementAudit(c, "client.updated", { fields: Object.keys(body) }),
       );
       if (!updated) throw notFound(`there is no client '${params.client_id}' in this tenant`);
-      return c.json({ ...presentClient(updated), ...(secret ? { client_secret: secret.secret, client_secret_expires_at: 0 } : {}) });
+      return c.json({
+        ...presentClient(updated),
+        ...(secret ? { client_secret: secret.secret, client_secret_expires_at: 0 } : {}),
+      });
     },
   }),
   defineRoute({
@@ -193,7 +203,8 @@ export const clientRoutes = [
     path: "/tenants/{tenant}/clients/{client_id}/secrets",
     operationId: "listClientSecrets",
     summary: "List a client's working secrets",
-    description: "Secrets are never shown again after creation: the list gives each one's id, last characters and expiry.",
+    description:
+      "Secrets are never shown again after creation: the list gives each one's id, last characters and expiry.",
     tag: "Clients",
     scope: "clients:read",
     access: "tenant",

@@ -68,7 +68,10 @@ export const keyRoutes = [
     params: z.object({ tenant: z.string() }),
     body: z.strictObject({
       alg: z.optional(
-        described(z.enum(["ES256", "RS256"], "must be ES256 or RS256"), "Rotate one algorithm; default: every algorithm in use"),
+        described(
+          z.enum(["ES256", "RS256"], "must be ES256 or RS256"),
+          "Rotate one algorithm; default: every algorithm in use",
+        ),
       ),
       revoke_previous: z._default(z.boolean(), false),
     }),

@@ -49,7 +49,10 @@ export const roleRoutes = [
     query: paginationQuery,
     responses: { 200: { description: "A page of roles", schema: listOf(roleSchema) } },
     async handler(c, { query }) {
-      const rows = await c.var.directory.roles.list({ limit: query.limit + 1, ...(query.cursor ? { after: query.cursor } : {}) });
+      const rows = await c.var.directory.roles.list({
+        limit: query.limit + 1,
+        ...(query.cursor ? { after: query.cursor } : {}),
+      });
       return c.json(page(rows, query.limit, (r) => r.id, presentRole));
     },
   }),
@@ -106,7 +109,10 @@ export const roleRoutes = [
     responses: { 204: { description: "Deleted" } },
     async handler(c, { params }) {
       const role = await existingRole(c, params.role_id);
-      await c.var.directory.roles.delete(role.id, managementAudit(c, "role.deleted", { role: role.id, name: role.name }));
+      await c.var.directory.roles.delete(
+        role.id,
+        managementAudit(c, "role.deleted", { role: role.id, name: role.name }),
+      );
       return c.body(null, 204);
     },
   }),

@@ -58,7 +58,14 @@ export const tenantRoutes = [
         limit: query.limit + 1,
         ...(query.cursor ? { after: query.cursor } : {}),
       });
-      return c.json(page(rows, query.limit, (t) => t.id, (t) => presentTenant(c.env, t)));
+      return c.json(
+        page(
+          rows,
+          query.limit,
+          (t) => t.id,
+          (t) => presentTenant(c.env, t),
+        ),
+      );
     },
   }),
   defineRoute({
@@ -114,4 +121,3 @@ export const tenantRoutes = [
     },
   }),
 ];
-

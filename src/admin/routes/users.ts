@@ -4,7 +4,14 @@ import { notFound, invalidField } from "../problem";
 import { defineRoute, managementAudit, type AdminContext } from "../route";
 import { listOf, page, paginationShape } from "../schemas/common";
 import { presentRole, roleSchema } from "../schemas/roles";
-import { presentUser, userChangesFrom, userCreateSchema, userListShape, userSchema, userUpdateSchema } from "../schemas/users";
+import {
+  presentUser,
+  userChangesFrom,
+  userCreateSchema,
+  userListShape,
+  userSchema,
+  userUpdateSchema,
+} from "../schemas/users";
 
 const userParams = z.object({ tenant: z.string(), user_id: z.string() });
 const userRoleParams = z.extend(userParams, { role_id: z.string() });
@@ -104,10 +111,14 @@ export const userRoutes = [
         existing.id,
         profile,
         credential,
-        managementAudit(c, body.blocked === undefined ? "user.updated" : body.blocked ? "user.blocked" : "user.unblocked", {
-          fields,
-          password_changed: credential !== undefined,
-        }),
+        managementAudit(
+          c,
+          body.blocked === undefined ? "user.updated" : body.blocked ? "user.blocked" : "user.unblocked",
+          {
+            fields,
+            password_changed: credential !== undefined,
+          },
+        ),
       );
       return c.json(presentUser(await existingUser(c, existing.id)));
     },
@@ -156,12 +167,20 @@ export const userRoutes = [
     access: "tenant",
     params: userParams,
     body: z.strictObject({
-      roles: z.array(z.string()).check(z.minLength(1, "list at least one role id"), z.maxLength(50, "at most 50 roles")),
+      roles: z
+        .array(z.string())
+        .check(z.minLength(1, "list at least one role id"), z.maxLength(50, "at most 50 roles")),
     }),
-    responses: { 200: { description: "The user's roles after the change", schema: z.object({ data: z.array(roleSchema) }) } },
+    responses: {
+      200: { description: "The user's roles after the change", schema: z.object({ data: z.array(roleSchema) }) },
+    },
     async handler(c, { params, body }) {
       const user = await existingUser(c, params.user_id);
-      await c.var.directory.roles.assign(user.id, body.roles, managementAudit(c, "user.roles_assigned", { roles: body.roles }));
+      await c.var.directory.roles.assign(
+        user.id,
+        body.roles,
+        managementAudit(c, "user.roles_assigned", { roles: body.roles }),
+      );
       const roles = await c.var.directory.roles.rolesOfUser(user.id);
       return c.json({ data: roles.map(presentRole) });
     },
@@ -181,7 +200,11 @@ export const userRoutes = [
       const held = await c.var.directory.roles.rolesOfUser(user.id);
       if (!held.some((role) => role.id === params.role_id))
         throw notFound(`the user does not hold role '${params.role_id}'`);
-      await c.var.directory.roles.unassign(user.id, params.role_id, managementAudit(c, "user.role_removed", { role: params.role_id }));
+      await c.var.directory.roles.unassign(
+        user.id,
+        params.role_id,
+        managementAudit(c, "user.role_removed", { role: params.role_id }),
+      );
       return c.body(null, 204);
     },
   }),

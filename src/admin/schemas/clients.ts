@@ -49,12 +49,13 @@ const metadataShape = {
   ),
   token_endpoint_auth_method: z.enum(AUTH_METHODS, `must be one of ${AUTH_METHODS.join(", ")}`),
   scope: described(
-    z
-      .string()
-      .check(
-        z.maxLength(2000),
-        z.refine((s) => s.split(" ").every((token) => token === "" || isScopeToken(token)), "must be space-separated scope values"),
+    z.string().check(
+      z.maxLength(2000),
+      z.refine(
+        (s) => s.split(" ").every((token) => token === "" || isScopeToken(token)),
+        "must be space-separated scope values",
       ),
+    ),
     "Space-separated scopes the client may request",
   ),
   jwks_uri: z.nullable(webUrl),
@@ -66,7 +67,10 @@ const metadataShape = {
   tos_uri: z.nullable(webUrl),
   contacts: z.array(z.email("must be email addresses")).check(z.maxLength(10)),
   require_pushed_authorization_requests: z.boolean(),
-  access_token_ttl: described(z.nullable(tokenTtlSchema), "Overrides the API resource's and the tenant's token lifetime"),
+  access_token_ttl: described(
+    z.nullable(tokenTtlSchema),
+    "Overrides the API resource's and the tenant's token lifetime",
+  ),
 };
 
 /** Defaults from RFC 7591 section 2 where it has them. */
@@ -163,7 +167,10 @@ export const rotateSecretSchema = z.strictObject({
     described(
       z
         .int("must be a whole number of seconds")
-        .check(z.minimum(0, "must be 0 (immediately) or more seconds"), z.maximum(30 * 86400, "must be at most 30 days")),
+        .check(
+          z.minimum(0, "must be 0 (immediately) or more seconds"),
+          z.maximum(30 * 86400, "must be at most 30 days"),
+        ),
       "How long the secrets in use keep working; 0 revokes them at once",
     ),
     86400,

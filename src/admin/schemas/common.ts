@@ -18,7 +18,9 @@ export const nullableTimestamp = z.nullable(timestamp);
 
 /** A required, trimmed, non-empty string of at most `max` characters. */
 export const text = (max: number) =>
-  z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(max, `must be at most ${max} characters`));
+  z
+    .string()
+    .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(max, `must be at most ${max} characters`));
 
 export const described = <T extends z.ZodMiniType>(schema: T, description: string): T =>
   schema.check(z.describe(description)) as T;

@@ -19,7 +19,12 @@ const scopesSchema = described(
       const seen = new Set<string>();
       scopes.forEach((scope, index) => {
         if (seen.has(scope.value))
-          ctx.addIssue({ code: "custom", path: [index, "value"], message: `scope '${scope.value}' is listed twice`, input: scopes });
+          ctx.addIssue({
+            code: "custom",
+            path: [index, "value"],
+            message: `scope '${scope.value}' is listed twice`,
+            input: scopes,
+          });
         seen.add(scope.value);
       });
     }),

@@ -12,7 +12,9 @@ const settingsShape = {
   ),
   access_token_ttl: described(tokenTtlSchema, "Default access token lifetime in seconds"),
   signing_key_rotation_days: described(
-    z.int("must be a whole number").check(z.minimum(1, "must be at least 1 day"), z.maximum(365, "must be at most 365 days")),
+    z
+      .int("must be a whole number")
+      .check(z.minimum(1, "must be at least 1 day"), z.maximum(365, "must be at most 365 days")),
     "Age at which the scheduled job rotates a signing key",
   ),
 };

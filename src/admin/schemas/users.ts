@@ -60,7 +60,10 @@ const addressSchema = described(
 const CUSTOM_ATTRIBUTES_MAX_BYTES = 16 * 1024;
 const customAttributesSchema = described(
   z
-    .record(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "names must be letters, digits and _ (max 64)")), z.json())
+    .record(
+      z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "names must be letters, digits and _ (max 64)")),
+      z.json(),
+    )
     .check(
       z.refine(
         (value) => new TextEncoder().encode(JSON.stringify(value)).length <= CUSTOM_ATTRIBUTES_MAX_BYTES,
@@ -110,7 +113,9 @@ const profileShape = {
   gender: z.nullable(text(50)),
   birthdate: z.nullable(z.string().check(z.refine(isValidBirthdate, "must be YYYY-MM-DD, YYYY or 0000-MM-DD"))),
   zoneinfo: z.nullable(
-    z.string().check(z.maxLength(100), z.refine(isValidTimeZone, "must be an IANA time zone, for example Europe/Paris")),
+    z
+      .string()
+      .check(z.maxLength(100), z.refine(isValidTimeZone, "must be an IANA time zone, for example Europe/Paris")),
   ),
   locale: z.nullable(
     z.string().check(z.maxLength(35), z.refine(isValidLocale, "must be a BCP 47 language tag, for example fr-CA")),

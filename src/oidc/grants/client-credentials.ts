@@ -53,7 +53,12 @@ export async function clientCredentialsGrant(
     alg: resource.signingAlg,
   });
   return {
-    response: { access_token: issued.token, token_type: "Bearer", expires_in: issued.expiresIn, scope: granted.join(" ") },
+    response: {
+      access_token: issued.token,
+      token_type: "Bearer",
+      expires_in: issued.expiresIn,
+      scope: granted.join(" "),
+    },
     jti: issued.jti,
     audience: resource.identifier,
   };

@@ -23,7 +23,11 @@ async function storedKeys(slug: string) {
 }
 
 async function appToken() {
-  const response = await tokenRequest("shop", { grant_type: "client_credentials", resource: API }, { Authorization: basic(app.client_id, app.client_secret) });
+  const response = await tokenRequest(
+    "shop",
+    { grant_type: "client_credentials", resource: API },
+    { Authorization: basic(app.client_id, app.client_secret) },
+  );
   expect(response.status).toBe(200);
   return (await json(response)).access_token as string;
 }
@@ -80,12 +84,25 @@ describe("first use", () => {
     expect(key!.privateJwkEncrypted).toMatch(/^v1\./);
     expect(key!.privateJwkEncrypted).not.toContain('"d"');
     const id = await tenantId("shop");
-    const opened = await openPrivateKey(env.SIGNING_KEY_ENCRYPTION_KEY, key!.privateJwkEncrypted, { tenantId: id, kid: key!.kid });
+    const opened = await openPrivateKey(env.SIGNING_KEY_ENCRYPTION_KEY, key!.privateJwkEncrypted, {
+      tenantId: id,
+      kid: key!.kid,
+    });
     expect(typeof opened.d).toBe("string");
     // The same ciphertext does not open for another tenant or another kid, nor under another key.
-    await expect(openPrivateKey(env.SIGNING_KEY_ENCRYPTION_KEY, key!.privateJwkEncrypted, { tenantId: "ten_other", kid: key!.kid })).rejects.toThrow();
-    await expect(openPrivateKey(env.SIGNING_KEY_ENCRYPTION_KEY, key!.privateJwkEncrypted, { tenantId: id, kid: "other" })).rejects.toThrow();
-    const otherKek = btoa(String.fromCharCode(...new Uint8Array(32).fill(7))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    await expect(
+      openPrivateKey(env.SIGNING_KEY_ENCRYPTION_KEY, key!.privateJwkEncrypted, {
+        tenantId: "ten_other",
+        kid: key!.kid,
+      }),
+    ).rejects.toThrow();
+    await expect(
+      openPrivateKey(env.SIGNING_KEY_ENCRYPTION_KEY, key!.privateJwkEncrypted, { tenantId: id, kid: "other" }),
+    ).rejects.toThrow();
+    const otherKek = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
     await expect(openPrivateKey(otherKek, key!.privateJwkEncrypted, { tenantId: id, kid: key!.kid })).rejects.toThrow();
   });
 
@@ -115,10 +132,13 @@ describe("rotation through the management API", () => {
     const after = await appToken();
     expect(decodeProtectedHeader(after).kid).toBe(formerNext.kid);
     const published = createLocalJWKSet(await jwks());
-    for (const token of [before, after]) await expect(jwtVerify(token, published, { audience: API })).resolves.toBeTruthy();
+    for (const token of [before, after])
+      await expect(jwtVerify(token, published, { audience: API })).resolves.toBeTruthy();
     expect((await jwks()).keys).toHaveLength(3);
 
-    const events = await json(await call("GET", "/admin/v1/tenants/shop/audit-events?type=signing_keys.rotated", { token: admin }));
+    const events = await json(
+      await call("GET", "/admin/v1/tenants/shop/audit-events?type=signing_keys.rotated", { token: admin }),
+    );
     expect(events.data).toHaveLength(1);
     expect(events.data[0].actor_id).toBe(env.ADMIN_CLIENT_ID);
   });
@@ -129,12 +149,21 @@ describe("rotation through the management API", () => {
       token: admin,
       body: { grant_types: ["client_credentials"], scope: "keys:read keys:write" },
     }).then((r) => json(r));
-    const managerToken = (await json(
-      await tokenRequest("shop", { grant_type: "client_credentials", resource: "urn:latchkey:management" }, { Authorization: basic(manager.client_id, manager.client_secret) }),
-    )).access_token as string;
+    const managerToken = (
+      await json(
+        await tokenRequest(
+          "shop",
+          { grant_type: "client_credentials", resource: "urn:latchkey:management" },
+          { Authorization: basic(manager.client_id, manager.client_secret) },
+        ),
+      )
+    ).access_token as string;
     expect((await call("GET", "/admin/v1/tenants/shop/keys", { token: managerToken })).status).toBe(200);
 
-    const response = await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin, body: { revoke_previous: true } });
+    const response = await call("POST", "/admin/v1/tenants/shop/keys/rotate", {
+      token: admin,
+      body: { revoke_previous: true },
+    });
     expect(response.status).toBe(200);
     const kids = new Set((await jwks()).keys.map((k) => k.kid));
     expect(kids.has(decodeProtectedHeader(managerToken).kid!)).toBe(false);
@@ -149,7 +178,11 @@ describe("rotation through the management API", () => {
       token: admin,
       body: { identifier: "https://rsa.shop.test", name: "RSA", scopes: [{ value: "read" }], signing_alg: "RS256" },
     });
-    await tokenRequest("shop", { grant_type: "client_credentials", resource: "https://rsa.shop.test" }, { Authorization: basic(app.client_id, app.client_secret) });
+    await tokenRequest(
+      "shop",
+      { grant_type: "client_credentials", resource: "https://rsa.shop.test" },
+      { Authorization: basic(app.client_id, app.client_secret) },
+    );
     const rsaCurrent = (await storedKeys("shop")).find((k) => k.alg === "RS256" && k.status === "current")!.kid;
     await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin, body: { alg: "ES256" } });
     const after = await storedKeys("shop");
@@ -164,7 +197,9 @@ describe("the Cron Trigger", () => {
     const id = await tenantId("shop");
     const past = Math.floor(Date.now() / 1000) - 100 * 86_400;
     // Age the stored keys instead of the clock.
-    await env.DB.prepare("UPDATE signing_keys SET created_at = ?, activated_at = CASE WHEN status = 'current' THEN ? END WHERE tenant_id = ?")
+    await env.DB.prepare(
+      "UPDATE signing_keys SET created_at = ?, activated_at = CASE WHEN status = 'current' THEN ? END WHERE tenant_id = ?",
+    )
       .bind(past, past, id)
       .run();
     const [current] = (await storedKeys("shop")).filter((k) => k.status === "current");
@@ -176,7 +211,9 @@ describe("the Cron Trigger", () => {
     // The cache follows: new tokens are signed by the new current key.
     expect(decodeProtectedHeader(await appToken()).kid).toBe(rotated.find((k) => k.status === "current")!.kid);
 
-    await env.DB.prepare("UPDATE signing_keys SET expires_at = ? WHERE tenant_id = ? AND status = 'retired'").bind(past, id).run();
+    await env.DB.prepare("UPDATE signing_keys SET expires_at = ? WHERE tenant_id = ? AND status = 'retired'")
+      .bind(past, id)
+      .run();
     await runCron();
     const cleaned = await storedKeys("shop");
     expect(cleaned.some((k) => k.kid === current!.kid)).toBe(false);
@@ -200,7 +237,9 @@ describe("the Cron Trigger", () => {
     expect(rotated.status).toBe(201);
     const id = await tenantId("shop");
     const count = async () =>
-      (await env.DB.prepare("SELECT count(*) AS n FROM client_secrets WHERE tenant_id = ?").bind(id).first<{ n: number }>())!.n;
+      (await env.DB.prepare("SELECT count(*) AS n FROM client_secrets WHERE tenant_id = ?")
+        .bind(id)
+        .first<{ n: number }>())!.n;
     expect(await count()).toBe(2);
     await runCron();
     expect(await count()).toBe(1);

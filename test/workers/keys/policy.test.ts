@@ -80,7 +80,10 @@ describe("planRotation", () => {
 
 describe("planMaintenance", () => {
   it("rotates a key older than the rotation period once the next key is published long enough", () => {
-    const old = [key("cur", "current", { activatedAt: NOW - 91 * DAY }), key("nxt", "next", { createdAt: NOW - 91 * DAY })];
+    const old = [
+      key("cur", "current", { activatedAt: NOW - 91 * DAY }),
+      key("nxt", "next", { createdAt: NOW - 91 * DAY }),
+    ];
     const plan = planMaintenance(old, NOW, 90);
     expect(plan.update.map((u) => [u.kid, u.status])).toEqual([
       ["cur", "retired"],

@@ -76,7 +76,9 @@ describe("client_credentials: success", () => {
   });
 
   it("grants the requested subset of scopes, and every allowed scope when none is asked", async () => {
-    const some = await json(await tokenRequest("acme", { grant_type: "client_credentials", resource: API, scope: "write:orders" }, asApp()));
+    const some = await json(
+      await tokenRequest("acme", { grant_type: "client_credentials", resource: API, scope: "write:orders" }, asApp()),
+    );
     expect(some.scope).toBe("write:orders");
     expect(decodeJwt(some.access_token).scope).toBe("write:orders");
     const all = await json(await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp()));
@@ -88,19 +90,28 @@ describe("client_credentials: success", () => {
     expect(missing.status).toBe(400);
     expect(await json(missing)).toMatchObject({ error: "invalid_target" });
 
-    expect((await call("PATCH", "/admin/v1/tenants/acme", { token: admin, body: { default_resource: API } })).status).toBe(200);
+    expect(
+      (await call("PATCH", "/admin/v1/tenants/acme", { token: admin, body: { default_resource: API } })).status,
+    ).toBe(200);
     const response = await tokenRequest("acme", { grant_type: "client_credentials" }, asApp());
     expect(response.status).toBe(200);
     expect(decodeJwt((await json(response)).access_token).aud).toBe(API);
   });
 
   it("takes the lifetime from the client, else the resource, else the tenant", async () => {
-    const ttl = async () => (await json(await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp()))).expires_in;
+    const ttl = async () =>
+      (await json(await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp()))).expires_in;
     expect(await ttl()).toBe(3600);
     const resources = await json(await call("GET", "/admin/v1/tenants/acme/resources", { token: admin }));
-    await call("PATCH", `/admin/v1/tenants/acme/resources/${resources.data[0].id}`, { token: admin, body: { access_token_ttl: 600 } });
+    await call("PATCH", `/admin/v1/tenants/acme/resources/${resources.data[0].id}`, {
+      token: admin,
+      body: { access_token_ttl: 600 },
+    });
     expect(await ttl()).toBe(600);
-    await call("PATCH", `/admin/v1/tenants/acme/clients/${app.client_id}`, { token: admin, body: { access_token_ttl: 120 } });
+    await call("PATCH", `/admin/v1/tenants/acme/clients/${app.client_id}`, {
+      token: admin,
+      body: { access_token_ttl: 120 },
+    });
     expect(await ttl()).toBe(120);
   });
 
@@ -110,9 +121,18 @@ describe("client_credentials: success", () => {
     expect(new Set(before.keys.map((k) => k.alg))).toEqual(new Set(["ES256"]));
     await call("POST", "/admin/v1/tenants/acme/resources", {
       token: admin,
-      body: { identifier: "https://legacy.acme.test", name: "Legacy", scopes: [{ value: "read:orders" }], signing_alg: "RS256" },
+      body: {
+        identifier: "https://legacy.acme.test",
+        name: "Legacy",
+        scopes: [{ value: "read:orders" }],
+        signing_alg: "RS256",
+      },
     });
-    const response = await tokenRequest("acme", { grant_type: "client_credentials", resource: "https://legacy.acme.test" }, asApp());
+    const response = await tokenRequest(
+      "acme",
+      { grant_type: "client_credentials", resource: "https://legacy.acme.test" },
+      asApp(),
+    );
     expect(response.status).toBe(200);
     const token = (await json(response)).access_token;
     expect(decodeProtectedHeader(token).alg).toBe("RS256");
@@ -125,7 +145,9 @@ describe("client_credentials: success", () => {
   it("records the issue in the audit trail, without the token", async () => {
     const response = await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp());
     const { access_token } = await json(response);
-    const events = await json(await call("GET", "/admin/v1/tenants/acme/audit-events?type=token.issued", { token: admin }));
+    const events = await json(
+      await call("GET", "/admin/v1/tenants/acme/audit-events?type=token.issued", { token: admin }),
+    );
     expect(events.data).toHaveLength(1);
     expect(events.data[0]).toMatchObject({
       type: "token.issued",
@@ -161,14 +183,26 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
   });
 
   it("gives the same answer for an unknown client and a wrong secret", async () => {
-    const wrong = await json(await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: basic(app.client_id, "x") }));
-    const unknown = await json(await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: basic("ghost", "x") }));
+    const wrong = await json(
+      await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: basic(app.client_id, "x") }),
+    );
+    const unknown = await json(
+      await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: basic("ghost", "x") }),
+    );
     expect(unknown).toEqual(wrong);
   });
 
   it("invalid_client for a malformed Basic header and for client assertions", async () => {
-    await expectError(await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: "Basic !!!" }), 401, "invalid_client");
-    await expectError(await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: `Basic ${btoa("no-colon")}` }), 401, "invalid_client");
+    await expectError(
+      await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: "Basic !!!" }),
+      401,
+      "invalid_client",
+    );
+    await expectError(
+      await tokenRequest("acme", { grant_type: "client_credentials" }, { Authorization: `Basic ${btoa("no-colon")}` }),
+      401,
+      "invalid_client",
+    );
     await expectError(
       await tokenRequest("acme", {
         grant_type: "client_credentials",
@@ -183,7 +217,11 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
 
   it("invalid_client when the client uses another method than it registered", async () => {
     const body = await expectError(
-      await tokenRequest("acme", { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret }),
+      await tokenRequest("acme", {
+        grant_type: "client_credentials",
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+      }),
       401,
       "invalid_client",
     );
@@ -196,7 +234,11 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
       400,
       "invalid_request",
     );
-    await expectError(await tokenRequest("acme", { grant_type: "client_credentials", client_id: "someone-else" }, asApp()), 400, "invalid_request");
+    await expectError(
+      await tokenRequest("acme", { grant_type: "client_credentials", client_id: "someone-else" }, asApp()),
+      400,
+      "invalid_request",
+    );
     const repeated = await expectError(
       await tokenRequest("acme", { grant_type: "client_credentials", scope: ["read:orders", "write:orders"] }, asApp()),
       400,
@@ -229,7 +271,12 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
   });
 
   it("unsupported_grant_type for grants this server does not offer", async () => {
-    for (const grant of ["password", "implicit", "urn:ietf:params:oauth:grant-type:device_code", "authorization_code"]) {
+    for (const grant of [
+      "password",
+      "implicit",
+      "urn:ietf:params:oauth:grant-type:device_code",
+      "authorization_code",
+    ]) {
       await expectError(await tokenRequest("acme", { grant_type: grant }, asApp()), 400, "unsupported_grant_type");
     }
   });
@@ -237,7 +284,11 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
   it("unauthorized_client for a client not registered for client_credentials", async () => {
     const web = await register({ redirect_uris: ["https://app.acme.test/callback"], scope: "read:orders" });
     await expectError(
-      await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, { Authorization: basic(web.client_id, web.client_secret) }),
+      await tokenRequest(
+        "acme",
+        { grant_type: "client_credentials", resource: API },
+        { Authorization: basic(web.client_id, web.client_secret) },
+      ),
       400,
       "unauthorized_client",
     );
@@ -255,24 +306,45 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
 
   it("invalid_scope for scopes the client may not have or that are malformed", async () => {
     const body = await expectError(
-      await tokenRequest("acme", { grant_type: "client_credentials", resource: API, scope: "read:orders admin:orders" }, asApp()),
+      await tokenRequest(
+        "acme",
+        { grant_type: "client_credentials", resource: API, scope: "read:orders admin:orders" },
+        asApp(),
+      ),
       400,
       "invalid_scope",
     );
     expect(body.error_description).toContain("admin:orders");
     expect(body.error_description).not.toContain("read:orders ");
-    await expectError(await tokenRequest("acme", { grant_type: "client_credentials", resource: API, scope: 'read"orders' }, asApp()), 400, "invalid_scope");
+    await expectError(
+      await tokenRequest("acme", { grant_type: "client_credentials", resource: API, scope: 'read"orders' }, asApp()),
+      400,
+      "invalid_scope",
+    );
   });
 
   it("invalid_target for unknown, relative, fragment-carrying or several resources", async () => {
-    for (const resource of ["https://unknown.acme.test", "/relative", `${API}#part`, [API, "https://other.acme.test"]]) {
-      await expectError(await tokenRequest("acme", { grant_type: "client_credentials", resource }, asApp()), 400, "invalid_target");
+    for (const resource of [
+      "https://unknown.acme.test",
+      "/relative",
+      `${API}#part`,
+      [API, "https://other.acme.test"],
+    ]) {
+      await expectError(
+        await tokenRequest("acme", { grant_type: "client_credentials", resource }, asApp()),
+        400,
+        "invalid_target",
+      );
     }
   });
 
   it("a client of one tenant does not exist in another", async () => {
     await createTenant(admin, "globex");
-    await expectError(await tokenRequest("globex", { grant_type: "client_credentials", resource: API }, asApp()), 401, "invalid_client");
+    await expectError(
+      await tokenRequest("globex", { grant_type: "client_credentials", resource: API }, asApp()),
+      401,
+      "invalid_client",
+    );
   });
 
   it("404 for an unknown tenant, never a 500", async () => {
@@ -286,13 +358,19 @@ describe("CORS and caching", () => {
     const preflight = await send(
       new Request(`${BASE}/t/acme/token`, {
         method: "OPTIONS",
-        headers: { Origin: "https://spa.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization" },
+        headers: {
+          Origin: "https://spa.example",
+          "Access-Control-Request-Method": "POST",
+          "Access-Control-Request-Headers": "authorization",
+        },
       }),
     );
     expect(preflight.status).toBeLessThan(300);
     expect(preflight.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(preflight.headers.get("Access-Control-Allow-Credentials")).toBeNull();
-    const discovery = await send(new Request(`${BASE}/t/acme/.well-known/openid-configuration`, { headers: { Origin: "https://spa.example" } }));
+    const discovery = await send(
+      new Request(`${BASE}/t/acme/.well-known/openid-configuration`, { headers: { Origin: "https://spa.example" } }),
+    );
     expect(discovery.headers.get("Access-Control-Allow-Origin")).toBe("*");
   });
 });
