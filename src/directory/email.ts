@@ -3,6 +3,7 @@
 // "Ana@Exämple.com" and "ana@xn--exmple-cua.com" are one account.
 
 const LOCAL_PART = /^[^\s@<>()[\]\\,;:"]{1,64}$/;
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 
 /** Returns the normalized address, or null when the input is not a usable address. */
 export function normalizeEmail(input: string): string | null {
@@ -21,8 +22,10 @@ export function normalizeEmail(input: string): string | null {
   } catch {
     return null;
   }
-  // A public mail domain has at least one dot and no bare IP literal.
-  if (!asciiDomain.includes(".") || /^[\d.]+$/.test(asciiDomain)) return null;
-  if (asciiDomain.endsWith(".")) return null;
+  // A public mail domain: at least two labels, each 1-63 letters, digits or inner
+  // hyphens (after IDNA), and no bare IP literal.
+  const labels = asciiDomain.split(".");
+  if (labels.length < 2 || asciiDomain.length > 253 || /^[\d.]+$/.test(asciiDomain)) return null;
+  if (!labels.every((label) => HOST_LABEL.test(label))) return null;
   return `${local.toLowerCase()}@${asciiDomain.toLowerCase()}`;
 }

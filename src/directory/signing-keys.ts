@@ -31,7 +31,7 @@ export function signingKeysRepository(db: Database, tenantId: string) {
             .set(fields)
             .where(and(inTenant, eq(signingKeys.kid, kid))),
         ),
-        ...changes.insert.map((record) => db.insert(signingKeys).values(record)),
+        ...changes.insert.map((record) => db.insert(signingKeys).values({ ...record, tenantId })),
         ...auditStatements(db, tenantId, audit),
       ];
       await atomicallyAll(db, statements);

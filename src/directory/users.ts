@@ -88,7 +88,8 @@ export function usersRepository(db: Database, tenantId: string) {
         // A range on the (tenant_id, email_normalized) index instead of LIKE, which
         // SQLite would not serve from the index for mixed-case collations.
         const prefix = query.emailPrefix.trim().normalize("NFC").toLowerCase();
-        conditions.push(gte(users.emailNormalized, prefix), lt(users.emailNormalized, `${prefix}\uffff`));
+        // D1 compares UTF-8 bytes: U+10FFFF sorts above every character, BMP or not.
+        conditions.push(gte(users.emailNormalized, prefix), lt(users.emailNormalized, `${prefix}\u{10FFFF}`));
       }
       const rows = await withCredentialFlag()
         .where(and(...conditions))
@@ -154,7 +155,12 @@ export function usersRepository(db: Database, tenantId: string) {
                 db
                   .insert(passwordCredentials)
                   .values({ userId: id, tenantId, hash, createdAt: now, updatedAt: now })
-                  .onConflictDoUpdate({ target: passwordCredentials.userId, set: { hash, updatedAt: now } }),
+                  // user_id is unique across tenants: never overwrite another tenant's row.
+                  .onConflictDoUpdate({
+                    target: passwordCredentials.userId,
+                    set: { hash, updatedAt: now },
+                    setWhere: eq(passwordCredentials.tenantId, tenantId),
+                  }),
               ]),
           ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
         ]);

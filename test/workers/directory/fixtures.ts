@@ -123,7 +123,11 @@ export function phcBase64(bytes: Uint8Array | ArrayBuffer): string {
 }
 
 /** `$pbkdf2-sha256$i=..$salt$hash`, computed here with Web Crypto (an import-format hash). */
-export async function pbkdf2Hash(password: string, iterations: number, salt: Uint8Array = crypto.getRandomValues(new Uint8Array(16))) {
+export async function pbkdf2Hash(
+  password: string,
+  iterations: number,
+  salt: Uint8Array = crypto.getRandomValues(new Uint8Array(16)),
+) {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
   return `$pbkdf2-sha256$i=${iterations}$${phcBase64(salt)}$${phcBase64(bits)}`;

@@ -9,7 +9,7 @@ import * as schema from "../../../src/storage/schema";
 import { foreignKeyViolation } from "../../../src/storage/errors";
 import { countAll, countRows, directoryOf, IMPORTED_HASH, newTenant, populate, TENANT_TABLES } from "./fixtures";
 
-const tables = Object.values(schema)
+const tables = (Object.values(schema) as unknown[])
   .filter((value): value is SQLiteTable => value instanceof SQLiteTable)
   .map((table) => getTableConfig(table));
 
@@ -54,9 +54,7 @@ describe("schema: what the migrations create", () => {
       );
       for (const column of table.columns) {
         const actual = columns.find((c) => c.name === column.name)!;
-        expect(actual.notnull === 1 || column.primary, `NOT NULL of ${table.name}.${column.name}`).toBe(
-          column.notNull,
-        );
+        expect(actual.notnull === 1 || column.primary, `NOT NULL of ${table.name}.${column.name}`).toBe(column.notNull);
       }
     }
   });
@@ -95,7 +93,10 @@ describe("schema: what the migrations create", () => {
         "SELECT name, seqno FROM pragma_index_info(?) ORDER BY seqno",
         index.name,
       );
-      expect(columns.map((c) => c.name), `columns of ${index.name}`).toEqual(index.columns);
+      expect(
+        columns.map((c) => c.name),
+        `columns of ${index.name}`,
+      ).toEqual(index.columns);
       const [listed] = await rows<{ unique: number }>(
         `SELECT "unique" FROM pragma_index_list(?) WHERE name = ?`,
         index.table,
@@ -112,7 +113,14 @@ describe("schema: what the migrations create", () => {
   it("creates every foreign key of schema.ts, with its columns and ON DELETE CASCADE", async () => {
     let total = 0;
     for (const table of tables) {
-      const actual = await rows<{ id: number; seq: number; table: string; from: string; to: string; on_delete: string }>(
+      const actual = await rows<{
+        id: number;
+        seq: number;
+        table: string;
+        from: string;
+        to: string;
+        on_delete: string;
+      }>(
         `SELECT id, seq, "table", "from", "to", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`,
         table.name,
       );
@@ -134,9 +142,10 @@ describe("schema: what the migrations create", () => {
         };
       });
       const key = (k: { table: string; from: string[] }) => `${k.table}(${k.from.join(",")})`;
-      expect(actualKeys.sort((a, b) => key(a).localeCompare(key(b))), `foreign keys of ${table.name}`).toEqual(
-        expectedKeys.sort((a, b) => key(a).localeCompare(key(b))),
-      );
+      expect(
+        actualKeys.sort((a, b) => key(a).localeCompare(key(b))),
+        `foreign keys of ${table.name}`,
+      ).toEqual(expectedKeys.sort((a, b) => key(a).localeCompare(key(b))));
       total += expectedKeys.length;
     }
     // 6 single-column tenant keys + 6 composite (tenant_id, id) ones.
@@ -160,8 +169,11 @@ describe("schema: foreign keys enforced by D1", () => {
   it("deleting a tenant cascades to every row of its directory and leaves other tenants untouched", async () => {
     const acme = await newTenant("acme");
     const globex = await newTenant("globex");
-    await populate(acme, "acme");
+    const a = await populate(acme, "acme");
     await populate(globex, "globex");
+    // Cached lookups made before the delete must not outlive it.
+    expect((await openTenantRegistry(env).findBySlug("acme"))?.id).toBe(acme.id);
+    expect((await a.directory.resources.all()).length).toBe(1);
 
     const before = await countAll(acme.id);
     // populate() writes at least one row into every tenant table: otherwise the cascade
@@ -176,6 +188,7 @@ describe("schema: foreign keys enforced by D1", () => {
     expect(await countAll(globex.id)).toEqual(globexBefore);
     expect(await rows("SELECT id FROM tenants WHERE id = ?", acme.id)).toEqual([]);
     expect(await openTenantRegistry(env).findBySlug("acme")).toBeNull();
+    expect(await a.directory.resources.all()).toEqual([]);
     expect((await openTenantRegistry(env).findBySlug("globex"))?.id).toBe(globex.id);
   });
 

@@ -137,7 +137,9 @@ describe("API resources", () => {
 
   it("the same identifier may exist in two tenants", async () => {
     const copy = await g.directory.resources.create({ identifier: a.resource.identifier, name: "copy", scopes: [] });
-    expect((await g.directory.resources.findByIdentifiers([a.resource.identifier])).map((r) => r.id)).toEqual([copy.id]);
+    expect((await g.directory.resources.findByIdentifiers([a.resource.identifier])).map((r) => r.id)).toEqual([
+      copy.id,
+    ]);
     await expect(
       a.directory.resources.create({ identifier: a.resource.identifier, name: "dup", scopes: [] }),
     ).rejects.toMatchObject({ name: "ConflictError", field: "identifier" });
