@@ -6,6 +6,7 @@ import { publicBaseUrl } from "./config";
 import type { AppEnv } from "./env";
 import { requestContext } from "./http/request-context";
 import { oidcRoutes } from "./oidc/routes";
+import { logFailure } from "./http/log";
 
 export const app = new Hono<AppEnv>();
 
@@ -28,6 +29,6 @@ app.route("/admin/v1", adminRoutes);
 
 app.notFound((c) => c.json({ error: "not_found", error_description: "no such endpoint" }, 404));
 app.onError((error, c) => {
-  console.error("unhandled error", c.req.method, new URL(c.req.url).pathname, error);
+  logFailure(`unhandled error: ${c.req.method} ${new URL(c.req.url).pathname}`, error);
   return c.json({ error: "server_error", error_description: "the server met an unexpected condition" }, 500);
 });

@@ -3,6 +3,7 @@
 import { openDirectory, openTenantRegistry } from "./directory";
 import type { Env } from "./env";
 import { maintainSigningKeys } from "./keys";
+import { describeError, logFailure } from "./http/log";
 
 const PAGE = 100;
 
@@ -24,8 +25,8 @@ export async function runScheduledMaintenance(env: Env): Promise<MaintenanceRepo
         await openDirectory(env, tenant).clients.deleteExpiredSecrets();
       } catch (error) {
         // One tenant's failure must not stop the others' rotation.
-        report.failures.push({ tenant: tenant.slug, error: String(error) });
-        console.error("maintenance failed for tenant", tenant.slug, error);
+        report.failures.push({ tenant: tenant.slug, error: describeError(error) });
+        logFailure(`maintenance failed for tenant ${tenant.slug}`, error);
       }
     }
     if (page.length < PAGE) break;

@@ -18,6 +18,7 @@ import { resourceRoutes } from "./routes/resources";
 import { roleRoutes } from "./routes/roles";
 import { tenantRoutes } from "./routes/tenants";
 import { userRoutes } from "./routes/users";
+import { logFailure } from "../http/log";
 
 export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 
@@ -83,9 +84,9 @@ adminRoutes.onError((error, c) => {
       instance,
     );
   if (error instanceof ConfigurationError) {
-    console.error("configuration error:", error.message);
+    logFailure("configuration error", error);
     return new Problem("service-unavailable", "the server is not configured correctly").toResponse(baseUrl, instance);
   }
-  console.error("management call failed", c.req.method, instance, error);
+  logFailure(`management call failed: ${c.req.method} ${instance}`, error);
   return new Problem("internal-error", "the server met an unexpected condition").toResponse(baseUrl, instance);
 });

@@ -11,6 +11,7 @@ import { discoveryDocument } from "./discovery";
 import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable, UnsupportedGrantType } from "./errors";
 import { clientCredentialsGrant } from "./grants/client-credentials";
 import { readTokenParameters } from "./token/parameters";
+import { logFailure } from "../http/log";
 
 export const oidcRoutes = new Hono<AppEnv>();
 
@@ -87,9 +88,9 @@ oidcRoutes.all("/token", () => {
 oidcRoutes.onError((error, c) => {
   if (error instanceof OAuthError) return error.toResponse();
   if (error instanceof ConfigurationError) {
-    console.error("configuration error:", error.message);
+    logFailure("configuration error", error);
     return new TemporarilyUnavailable("the server is not configured correctly").toResponse();
   }
-  console.error("oidc endpoint failed", c.req.method, new URL(c.req.url).pathname, error);
+  logFailure(`oidc endpoint failed: ${c.req.method} ${new URL(c.req.url).pathname}`, error);
   return new ServerError().toResponse();
 });
