@@ -60,11 +60,6 @@ adminRoutes.use(
 
 mountRoutes(adminRoutes, managementRoutes);
 
-adminRoutes.notFound((c) => {
-  const path = new URL(c.req.url).pathname;
-  return new Problem("not-found", `no management endpoint at ${path}`).toResponse(publicBaseUrl(c.env), path);
-});
-
 adminRoutes.onError((error, c) => {
   const instance = new URL(c.req.url).pathname;
   const baseUrl = publicBaseUrl(c.env);

@@ -10,6 +10,9 @@ type JsonSchema = Record<string, unknown>;
 export function toJsonSchema(schema: z.ZodMiniType, io: "input" | "output"): JsonSchema {
   const json = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" }) as JsonSchema;
   delete json.$schema;
+  // Embedded in OpenAPI, "#/$defs/..." would resolve from the document root: schemas
+  // must stay self-contained (no recursive types such as z.json()).
+  if (json.$defs) throw new Error("management API schemas must not need $defs (recursive schema?)");
   return json;
 }
 

@@ -55,6 +55,21 @@ function checkGrantableScopes(c: AdminContext, scope: string, previous = "") {
   }
 }
 
+/**
+ * Changing a client (its metadata, its secrets, its existence) can hand over its
+ * credentials, so a caller may only change clients whose management scopes it holds
+ * itself: a clients:write token cannot take over a users:write client.
+ */
+function requireCallerCovers(c: AdminContext, client: Client) {
+  for (const value of client.scope.split(" ").filter(isManagementScope)) {
+    if (!c.var.principal.scopes.has(value))
+      throw new Problem(
+        "insufficient-scope",
+        `this client holds '${value}', which your access token does not: you cannot change it`,
+      );
+  }
+}
+
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -155,6 +170,7 @@ export const clientRoutes = [
     responses: { 200: { description: "The updated client", schema: clientWithSecretSchema } },
     async handler(c, { params, body }) {
       const existing = await existingClient(c, params.client_id);
+      requireCallerCovers(c, existing);
       const complete = validate(
         completeClientSchema,
         { ...toApiMetadata(existing), ...withoutUndefined(body) },
@@ -194,6 +210,7 @@ export const clientRoutes = [
     responses: { 204: { description: "Deleted" } },
     async handler(c, { params }) {
       const client = await existingClient(c, params.client_id);
+      requireCallerCovers(c, client);
       await c.var.directory.clients.delete(client.clientId, managementAudit(c, "client.deleted"));
       return c.body(null, 204);
     },
@@ -235,6 +252,7 @@ export const clientRoutes = [
     },
     async handler(c, { params, body }) {
       const client = await existingClient(c, params.client_id);
+      requireCallerCovers(c, client);
       if (!usesSecret(client.tokenEndpointAuthMethod))
         throw new Problem("conflict", `this client authenticates with ${client.tokenEndpointAuthMethod}, not a secret`);
       const secret = await generateClientSecret();
@@ -260,6 +278,7 @@ export const clientRoutes = [
     responses: { 204: { description: "Revoked" } },
     async handler(c, { params }) {
       const client = await existingClient(c, params.client_id);
+      requireCallerCovers(c, client);
       const secrets = await c.var.directory.clients.listSecrets(client.clientId);
       if (!secrets.some((s) => s.id === params.secret_id))
         throw notFound(`the client has no working secret '${params.secret_id}'`);

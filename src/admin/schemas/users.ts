@@ -58,19 +58,39 @@ const addressSchema = described(
 );
 
 const CUSTOM_ATTRIBUTES_MAX_BYTES = 16 * 1024;
+const CUSTOM_ATTRIBUTES_MAX_DEPTH = 8;
+
+/** Depth of nested arrays and objects, measured without recursion so no input can overflow the stack. */
+function nestingWithin(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== "object") continue;
+    if (depth >= max) return false;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return true;
+}
+
 const customAttributesSchema = described(
   z
     .record(
       z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "names must be letters, digits and _ (max 64)")),
-      z.json(),
+      z.unknown(),
     )
     .check(
       z.refine(
-        (value) => new TextEncoder().encode(JSON.stringify(value)).length <= CUSTOM_ATTRIBUTES_MAX_BYTES,
+        (value) => nestingWithin(value, CUSTOM_ATTRIBUTES_MAX_DEPTH),
+        `values may nest at most ${CUSTOM_ATTRIBUTES_MAX_DEPTH} levels deep`,
+      ),
+      z.refine(
+        (value) =>
+          nestingWithin(value, CUSTOM_ATTRIBUTES_MAX_DEPTH) &&
+          new TextEncoder().encode(JSON.stringify(value)).length <= CUSTOM_ATTRIBUTES_MAX_BYTES,
         `must be at most ${CUSTOM_ATTRIBUTES_MAX_BYTES} bytes as JSON`,
       ),
     ),
-  "Tenant-defined attributes, any JSON values",
+  "Tenant-defined attributes: JSON values, nested at most 8 levels",
 );
 
 const passwordSchema = described(
@@ -172,7 +192,7 @@ export const userSchema = z.object({
   zoneinfo: z.nullable(z.string()),
   locale: z.nullable(z.string()),
   address: z.nullable(addressSchema),
-  custom_attributes: z.record(z.string(), z.json()),
+  custom_attributes: z.record(z.string(), z.unknown()),
   blocked: z.boolean(),
   has_password: z.boolean(),
   created_at: timestamp,

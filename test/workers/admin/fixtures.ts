@@ -133,7 +133,9 @@ export function undeclaredKeys(rawValue: unknown, parsed: unknown, at = ""): str
 export function assertMatches(schema: z.ZodMiniType, body: unknown, label: string): void {
   const result = z.safeParse(schema, body);
   if (!result.success)
-    expect.fail(`${label}: the body does not match the declared schema: ${JSON.stringify(result.error.issues)}\n${JSON.stringify(body)}`);
+    expect.fail(
+      `${label}: the body does not match the declared schema: ${JSON.stringify(result.error.issues)}\n${JSON.stringify(body)}`,
+    );
   expect(undeclaredKeys(body, result.data), `${label}: fields the schema does not declare`).toEqual([]);
 }
 
@@ -177,11 +179,15 @@ export function expectProblem(result: Result, type: ProblemType, expectation: Pr
   expect(result.status, label).toBe(PROBLEM_TYPES[type].status);
   expect(problemTypeOf(result.body), label).toBe(type);
   if (expectation.pointer !== undefined)
-    expect((result.body.errors ?? []).map((e: { pointer?: string }) => e.pointer), label).toContain(expectation.pointer);
+    expect(
+      (result.body.errors ?? []).map((e: { pointer?: string }) => e.pointer),
+      label,
+    ).toContain(expectation.pointer);
   if (expectation.parameter !== undefined)
-    expect((result.body.errors ?? []).map((e: { parameter?: string }) => e.parameter), label).toContain(
-      expectation.parameter,
-    );
+    expect(
+      (result.body.errors ?? []).map((e: { parameter?: string }) => e.parameter),
+      label,
+    ).toContain(expectation.parameter);
 }
 
 /** The parameters of a Bearer challenge: { scheme, realm, error, ... }. */
@@ -212,10 +218,19 @@ export async function newUser(token: string, tenant: string, body: Record<string
 }
 
 export async function newResource(token: string, tenant: string, body: Record<string, unknown> = {}) {
-  const result = await api("createResource", { tenant }, {
-    token,
-    body: { identifier: "https://api.example.test", name: "Example API", scopes: [{ value: "read" }, { value: "write" }], ...body },
-  });
+  const result = await api(
+    "createResource",
+    { tenant },
+    {
+      token,
+      body: {
+        identifier: "https://api.example.test",
+        name: "Example API",
+        scopes: [{ value: "read" }, { value: "write" }],
+        ...body,
+      },
+    },
+  );
   expectStatus(result, 201);
   return result.body;
 }
@@ -239,7 +254,11 @@ export function clientCredentials(
   secret: string,
   params: Record<string, string> = {},
 ): Promise<Response> {
-  return tokenRequest(tenant, { grant_type: "client_credentials", ...params }, { Authorization: basic(clientId, secret) });
+  return tokenRequest(
+    tenant,
+    { grant_type: "client_credentials", ...params },
+    { Authorization: basic(clientId, secret) },
+  );
 }
 
 export async function accessToken(
@@ -266,7 +285,11 @@ export async function managementClient(
   tenant: string,
   scope: string = tenantScopes(tenant).join(" "),
 ): Promise<ManagementClient> {
-  const client = await newClient(operator, tenant, { client_name: "Tenant manager", grant_types: ["client_credentials"], scope });
+  const client = await newClient(operator, tenant, {
+    client_name: "Tenant manager",
+    grant_types: ["client_credentials"],
+    scope,
+  });
   const issued = await accessToken(tenant, client.client_id, client.client_secret, { resource: MANAGEMENT_AUDIENCE });
   return { clientId: client.client_id, secret: client.client_secret, token: issued.access_token, scope: issued.scope };
 }
@@ -341,7 +364,9 @@ export function fillParams(route: AnyRoute, values: Record<string, string>): Rec
 /** Moves audit events to a chosen time (seconds), to test time filters. */
 export async function backdateAuditEvents(env: { DB: D1Database }, ids: string[], createdAt: number): Promise<void> {
   for (const id of ids) {
-    const result = await env.DB.prepare("UPDATE audit_events SET created_at = ? WHERE id = ?").bind(createdAt, id).run();
+    const result = await env.DB.prepare("UPDATE audit_events SET created_at = ? WHERE id = ?")
+      .bind(createdAt, id)
+      .run();
     expect(result.meta.changes).toBe(1);
   }
 }

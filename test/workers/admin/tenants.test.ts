@@ -82,7 +82,10 @@ describe("tenants", () => {
   it("updates settings, and the token endpoint follows them", async () => {
     const token = await operatorToken();
     const tenant = await newTenant(token, "acme");
-    const resource = await newResource(token, "acme", { identifier: "https://api.acme.test", scopes: [{ value: "read" }] });
+    const resource = await newResource(token, "acme", {
+      identifier: "https://api.acme.test",
+      scopes: [{ value: "read" }],
+    });
     const client = await newClient(token, "acme", { grant_types: ["client_credentials"], scope: "read" });
 
     // No default resource yet: a token request must name one.
@@ -90,10 +93,14 @@ describe("tenants", () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toBe("invalid_target");
 
-    const updated = await api("updateTenant", { tenant: "acme" }, {
-      token,
-      body: { display_name: "  Acme Inc.  ", default_resource: resource.identifier, access_token_ttl: 120 },
-    });
+    const updated = await api(
+      "updateTenant",
+      { tenant: "acme" },
+      {
+        token,
+        body: { display_name: "  Acme Inc.  ", default_resource: resource.identifier, access_token_ttl: 120 },
+      },
+    );
     expectStatus(updated, 200);
     expect(updated.body).toMatchObject({
       slug: "acme",
@@ -120,9 +127,17 @@ describe("tenants", () => {
   it("refuses a default resource the tenant does not have", async () => {
     const token = await operatorToken();
     await newTenant(token, "acme");
-    const onUpdate = await api("updateTenant", { tenant: "acme" }, { token, body: { default_resource: "https://api.nowhere.test" } });
+    const onUpdate = await api(
+      "updateTenant",
+      { tenant: "acme" },
+      { token, body: { default_resource: "https://api.nowhere.test" } },
+    );
     expectProblem(onUpdate, "validation-failed", { pointer: "#/default_resource" });
-    const onCreate = await api("createTenant", {}, { token, body: { slug: "other", default_resource: "https://api.nowhere.test" } });
+    const onCreate = await api(
+      "createTenant",
+      {},
+      { token, body: { slug: "other", default_resource: "https://api.nowhere.test" } },
+    );
     expectProblem(onCreate, "validation-failed", { pointer: "#/default_resource" });
     expect((await api("getTenant", { tenant: "other" }, { token })).status).toBe(404);
   });
@@ -167,7 +182,11 @@ describe("tenants", () => {
     await api("deleteTenant", { tenant: "acme" }, { token });
     const events = await api("listAuditEvents", { tenant: "system" }, { token });
     const lifecycle = events.body.data.filter((e: { type: string }) => e.type.startsWith("tenant."));
-    expect(lifecycle.map((e: { type: string }) => e.type)).toEqual(["tenant.created", "tenant.updated", "tenant.deleted"]);
+    expect(lifecycle.map((e: { type: string }) => e.type)).toEqual([
+      "tenant.created",
+      "tenant.updated",
+      "tenant.deleted",
+    ]);
     for (const event of lifecycle) {
       expect(event.actor_type).toBe("client");
       expect(event.actor_id).toBe("test-operator");
@@ -201,7 +220,9 @@ describe("tenants", () => {
     const token = await operatorToken();
     await newTenant(token, "acme");
     expectProblem(await api("createTenant", {}, { token, body: { slug: "acme" } }), "conflict", { pointer: "#/slug" });
-    expectProblem(await api("createTenant", {}, { token, body: { slug: "system" } }), "conflict", { pointer: "#/slug" });
+    expectProblem(await api("createTenant", {}, { token, body: { slug: "system" } }), "conflict", {
+      pointer: "#/slug",
+    });
   });
 
   it("refuses out-of-range and mistyped settings, naming each field", async () => {
