@@ -203,7 +203,10 @@ export const userSchema = z.object({
 export const userListShape = {
   email: z.optional(described(z.string().check(z.maxLength(254)), "Exact email match, case-insensitive")),
   email_starts_with: z.optional(
-    described(z.string().check(z.trim(), z.minLength(1), z.maxLength(254)), "Email prefix, case-insensitive"),
+    described(
+      z.string().check(z.trim(), z.minLength(1), z.maxLength(254)),
+      "Email prefix, case-insensitive; domains are matched in their ASCII (IDNA) form",
+    ),
   ),
 };
 
