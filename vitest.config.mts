@@ -36,6 +36,7 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/node/**/*.test.ts"],
+          globalSetup: ["test/node/global-setup.mjs"],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -2,7 +2,7 @@
 // our tenants for the management audience. The issuing tenant decides the reach: the
 // `system` tenant's tokens manage every tenant, any other's only their own.
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { publicBaseUrl, SYSTEM_TENANT_SLUG } from "../config";
+import { publicBaseUrl, SLUG_PATTERN, SYSTEM_TENANT_SLUG } from "../config";
 import { openTenantRegistry, type Tenant } from "../directory";
 import type { Env } from "../env";
 import { publishedJwks } from "../keys";
@@ -78,7 +78,7 @@ export async function authenticateManagementCall(
   }
   const prefix = `${publicBaseUrl(env)}/t/`;
   const slug = issuer.startsWith(prefix) ? issuer.slice(prefix.length) : "";
-  const tenant = slug && !slug.includes("/") ? await openTenantRegistry(env, stats).findBySlug(slug) : null;
+  const tenant = SLUG_PATTERN.test(slug) ? await openTenantRegistry(env, stats).findBySlug(slug) : null;
   if (!tenant) throw invalidToken("the access token was not issued by a tenant of this server");
 
   const jwks = await publishedJwks(env, stats, tenant.id);

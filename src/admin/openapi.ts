@@ -49,6 +49,7 @@ const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
   resource_id: "API resource id",
   role_id: "Role id",
   secret_id: "Secret id",
+  kid: "Key id (the JWK thumbprint)",
 };
 
 function parametersOf(route: AnyRoute): JsonSchema[] {

@@ -126,10 +126,20 @@ export function managementAudit(c: AdminContext, type: string, details: Record<s
   };
 }
 
+/**
+ * Path parameters whose syntax is known, so that a literal segment beside them
+ * (`/keys/rotate` next to `/keys/{kid}`) is never taken for a value.
+ */
+const PATH_PARAMETER_SYNTAX: Record<string, string> = {
+  kid: "[A-Za-z0-9_-]{43}",
+};
+
 export function mountRoutes(app: Hono<AdminEnv>, routes: AnyRoute[]): void {
   const methodsByPath = new Map<string, Set<string>>();
   for (const route of routes) {
-    const honoPath = route.path.replace(/\{(\w+)\}/g, ":$1");
+    const honoPath = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      PATH_PARAMETER_SYNTAX[name] ? `:${name}{${PATH_PARAMETER_SYNTAX[name]}}` : `:${name}`,
+    );
     methodsByPath.set(honoPath, (methodsByPath.get(honoPath) ?? new Set()).add(route.method.toUpperCase()));
     app.on(route.method.toUpperCase(), honoPath, async (c) => {
       const principal = await authenticateManagementCall(c.env, c.var.stats, c.req.header("Authorization"));

@@ -6,6 +6,11 @@ export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_crede
 export const RESPONSE_TYPES = ["code"] as const;
 export const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"] as const;
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{3,128}$/;
+/**
+ * client_ids a tenant may not choose: the prefixes of our own record ids. A client's
+ * tokens have its client_id as `sub`, which must never read as a user's id (RFC 9068 5).
+ */
+export const RESERVED_CLIENT_ID = /^(usr|ten|sec|res|rol|evt|cli)_/i;
 
 export type GrantType = (typeof GRANT_TYPES)[number];
 export type AuthMethod = (typeof AUTH_METHODS)[number];
@@ -102,8 +107,9 @@ export function clientMetadataViolations(client: ClientRuleInput): RuleViolation
   if (client.token_endpoint_auth_method === "none" && grants.has("client_credentials"))
     add(["grant_types"], "public clients (token_endpoint_auth_method 'none') cannot use 'client_credentials'");
 
-  if (client.token_endpoint_auth_method === "private_key_jwt" && !client.jwks && !client.jwks_uri)
-    add(["jwks_uri"], "private_key_jwt needs the client's public keys in 'jwks' or 'jwks_uri'");
+  // Until the token endpoint verifies client assertions, such a client could never authenticate.
+  if (client.token_endpoint_auth_method === "private_key_jwt")
+    add(["token_endpoint_auth_method"], "private_key_jwt is not supported by this server yet");
   if (client.jwks && client.jwks_uri) add(["jwks"], "give either 'jwks' or 'jwks_uri', not both");
   client.jwks?.keys.forEach((key, i) => {
     if (typeof key.kty !== "string") add(["jwks", "keys", i, "kty"], "every key needs a 'kty'");

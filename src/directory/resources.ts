@@ -1,14 +1,14 @@
 // API resources of one tenant: the audiences access tokens are issued for (RFC 8707)
 // and the scopes each defines. The token endpoint reads them from the KV cache.
-import { and, asc, eq, gt, inArray, not } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import { nowSeconds } from "../config";
 import type { Env } from "../env";
 import { cacheKeys, invalidate, readThrough } from "../storage/cache";
-import { atomically } from "../storage/batch";
+import { atomically, chunked, IN_LIST_CHUNK } from "../storage/batch";
 import type { Database, RequestStats } from "../storage/database";
 import { uniqueViolation } from "../storage/errors";
 import { newId } from "../storage/ids";
-import { apiResources, rolePermissions, tenants, type ResourceScope } from "../storage/schema";
+import { apiResources, rolePermissions, tenants } from "../storage/schema";
 import { auditStatements, type AuditEventInput } from "./audit";
 import { ConflictError } from "./errors";
 
@@ -16,7 +16,9 @@ export type ApiResource = typeof apiResources.$inferSelect;
 export type ApiResourceInput = Pick<ApiResource, "identifier" | "name" | "scopes"> &
   Partial<Pick<ApiResource, "accessTokenTtl" | "signingAlg">>;
 
-const RESOURCE_CACHE = { memorySeconds: 30, kvSeconds: 3600 };
+// KV keeps a copy 10 minutes at most: a reader that loaded just before a change can
+// write the old value back after the writer's invalidation, and this bounds how long.
+const RESOURCE_CACHE = { memorySeconds: 30, kvSeconds: 600 };
 
 export function resourcesRepository(env: Env, db: Database, tenantId: string, stats?: RequestStats) {
   const inTenant = eq(apiResources.tenantId, tenantId);
@@ -47,11 +49,15 @@ export function resourcesRepository(env: Env, db: Database, tenantId: string, st
     },
 
     async findByIdentifiers(identifiers: string[]): Promise<ApiResource[]> {
-      if (identifiers.length === 0) return [];
-      return db
-        .select()
-        .from(apiResources)
-        .where(and(inTenant, inArray(apiResources.identifier, identifiers)));
+      const found = await Promise.all(
+        chunked(identifiers, IN_LIST_CHUNK).map((some) =>
+          db
+            .select()
+            .from(apiResources)
+            .where(and(inTenant, inArray(apiResources.identifier, some))),
+        ),
+      );
+      return found.flat();
     },
 
     list(options: { limit: number; after?: string }): Promise<ApiResource[]> {
@@ -86,7 +92,6 @@ export function resourcesRepository(env: Env, db: Database, tenantId: string, st
      * permissions in the same transaction, so no role keeps a scope that no longer exists.
      */
     async update(id: string, input: Partial<ApiResourceInput>, audit?: AuditEventInput): Promise<ApiResource | null> {
-      const kept = input.scopes?.map((s: ResourceScope) => s.value);
       try {
         const [rows] = await atomically(db, [
           db
@@ -94,17 +99,17 @@ export function resourcesRepository(env: Env, db: Database, tenantId: string, st
             .set({ ...input, updatedAt: nowSeconds() })
             .where(and(inTenant, eq(apiResources.id, id)))
             .returning(),
-          ...(kept
+          ...(input.scopes
             ? [
-                db
-                  .delete(rolePermissions)
-                  .where(
-                    and(
-                      eq(rolePermissions.tenantId, tenantId),
-                      eq(rolePermissions.resourceId, id),
-                      kept.length ? not(inArray(rolePermissions.scope, kept)) : undefined,
-                    ),
+                db.delete(rolePermissions).where(
+                  and(
+                    eq(rolePermissions.tenantId, tenantId),
+                    eq(rolePermissions.resourceId, id),
+                    // The kept scopes travel as one JSON parameter, however many there are
+                    // (D1 binds at most 100 parameters per statement).
+                    sql`${rolePermissions.scope} NOT IN (SELECT json_extract(value, '$.value') FROM json_each(${JSON.stringify(input.scopes)}))`,
                   ),
+                ),
               ]
             : []),
           ...auditStatements(db, tenantId, audit),

@@ -2,7 +2,7 @@
 // hold them. A role and its permission set are always written in one transaction.
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { nowSeconds } from "../config";
-import { atomically } from "../storage/batch";
+import { atomically, atomicallyAll, chunked, IN_LIST_CHUNK } from "../storage/batch";
 import type { Database } from "../storage/database";
 import { uniqueViolation } from "../storage/errors";
 import { newId } from "../storage/ids";
@@ -34,12 +34,16 @@ export function rolesRepository(db: Database, tenantId: string) {
   /** Maps API permissions to rows, refusing unknown resources or scopes. */
   async function permissionRows(roleId: string, permissions: Permission[]) {
     const identifiers = [...new Set(permissions.map((p) => p.resource))];
-    const resources = identifiers.length
-      ? await db
-          .select()
-          .from(apiResources)
-          .where(and(eq(apiResources.tenantId, tenantId), inArray(apiResources.identifier, identifiers)))
-      : [];
+    const resources = (
+      await Promise.all(
+        chunked(identifiers, IN_LIST_CHUNK).map((some) =>
+          db
+            .select()
+            .from(apiResources)
+            .where(and(eq(apiResources.tenantId, tenantId), inArray(apiResources.identifier, some))),
+        ),
+      )
+    ).flat();
     const byIdentifier = new Map(resources.map((r) => [r.identifier, r]));
     const rows = permissions.map((permission, index) => {
       const resource = byIdentifier.get(permission.resource);
@@ -67,17 +71,20 @@ export function rolesRepository(db: Database, tenantId: string) {
 
   async function permissionsOf(roleIds: string[]): Promise<Map<string, Permission[]>> {
     const result = new Map<string, Permission[]>(roleIds.map((id) => [id, []]));
-    if (roleIds.length === 0) return result;
-    const rows = await db
-      .select({ roleId: rolePermissions.roleId, resource: apiResources.identifier, scope: rolePermissions.scope })
-      .from(rolePermissions)
-      .innerJoin(
-        apiResources,
-        and(eq(apiResources.tenantId, rolePermissions.tenantId), eq(apiResources.id, rolePermissions.resourceId)),
-      )
-      .where(and(eq(rolePermissions.tenantId, tenantId), inArray(rolePermissions.roleId, roleIds)))
-      .orderBy(asc(apiResources.identifier), asc(rolePermissions.scope));
-    for (const row of rows) result.get(row.roleId)?.push({ resource: row.resource, scope: row.scope });
+    const pages = await Promise.all(
+      chunked(roleIds, IN_LIST_CHUNK).map((some) =>
+        db
+          .select({ roleId: rolePermissions.roleId, resource: apiResources.identifier, scope: rolePermissions.scope })
+          .from(rolePermissions)
+          .innerJoin(
+            apiResources,
+            and(eq(apiResources.tenantId, rolePermissions.tenantId), eq(apiResources.id, rolePermissions.resourceId)),
+          )
+          .where(and(eq(rolePermissions.tenantId, tenantId), inArray(rolePermissions.roleId, some)))
+          .orderBy(asc(apiResources.identifier), asc(rolePermissions.scope)),
+      ),
+    );
+    for (const row of pages.flat()) result.get(row.roleId)?.push({ resource: row.resource, scope: row.scope });
     return result;
   }
 
@@ -181,22 +188,29 @@ export function rolesRepository(db: Database, tenantId: string) {
     /** Gives the user every listed role (those already held are left as they are). */
     async assign(userId: string, roleIds: string[], audit?: AuditEventInput): Promise<void> {
       const unique = [...new Set(roleIds)];
-      const found = unique.length
-        ? await db
-            .select({ id: roles.id })
-            .from(roles)
-            .where(and(inTenant, inArray(roles.id, unique)))
-        : [];
+      const found = (
+        await Promise.all(
+          chunked(unique, IN_LIST_CHUNK).map((some) =>
+            db
+              .select({ id: roles.id })
+              .from(roles)
+              .where(and(inTenant, inArray(roles.id, some))),
+          ),
+        )
+      ).flat();
       const known = new Set(found.map((r) => r.id));
       const missing = roleIds.findIndex((id) => !known.has(id));
       if (missing >= 0) throw new UnknownReferenceError(`roles/${missing}`, `no role with id '${roleIds[missing]}'`);
       if (unique.length === 0) return;
       const now = nowSeconds();
-      await atomically(db, [
-        db
-          .insert(userRoles)
-          .values(unique.map((roleId) => ({ tenantId, userId, roleId, createdAt: now })))
-          .onConflictDoNothing(),
+      // Four parameters a row: 20 rows per statement stays under D1's 100.
+      await atomicallyAll(db, [
+        ...chunked(unique, 20).map((some) =>
+          db
+            .insert(userRoles)
+            .values(some.map((roleId) => ({ tenantId, userId, roleId, createdAt: now })))
+            .onConflictDoNothing(),
+        ),
         ...auditStatements(db, tenantId, audit && { ...audit, userId }),
       ]);
     },

@@ -25,7 +25,9 @@ function withTenant(audit: AuditEventInput, id: string, slug: string): AuditEven
   return { ...audit, details: { ...audit.details, tenant_id: id, tenant: slug } };
 }
 
-const TENANT_CACHE = { memorySeconds: 30, kvSeconds: 3600 };
+// KV keeps a copy 10 minutes at most: a reader that loaded just before a change can
+// write the old value back after the writer's invalidation, and this bounds how long.
+const TENANT_CACHE = { memorySeconds: 30, kvSeconds: 600 };
 
 export function tenantRegistry(env: Env, db: Database, stats?: RequestStats) {
   return {

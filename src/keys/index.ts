@@ -9,7 +9,7 @@ import type { RotationOptions } from "./key-ring";
 import { JWKS_CACHE, SIGNING_CACHE, type KeyRingState, type SigningEntry } from "./state";
 
 export { KeyRing, type RotationOptions } from "./key-ring";
-export { MAX_SIGNED_TOKEN_TTL } from "./policy";
+export { MAX_SIGNED_TOKEN_TTL, NEXT_KEY_MIN_PUBLISHED, unseasonedNextKeys } from "./policy";
 export type { KeyRingState } from "./state";
 
 export const SIGNING_ALGS: readonly SigningAlg[] = ["ES256", "RS256"];
@@ -58,6 +58,7 @@ export async function signingKeyFor(
     cacheKeys.signingKeys(tenantId),
     SIGNING_CACHE,
     async () => (await keyRing(env, tenantId).ensure(tenantId, alg)).signing,
+    { loaderPublishes: true },
   );
   let entry = signing?.[alg];
   // The tenant signs with another algorithm so far: this one is generated now.
@@ -78,12 +79,17 @@ export async function publishedJwks(
     cacheKeys.jwks(tenantId),
     JWKS_CACHE,
     async () => (await keyRing(env, tenantId).ensure(tenantId, "ES256")).jwks,
+    { loaderPublishes: true },
   );
   return jwks ?? { keys: [] };
 }
 
 export function rotateSigningKeys(env: Env, tenantId: string, options: RotationOptions): Promise<KeyRingState> {
   return keyRing(env, tenantId).rotate(tenantId, options);
+}
+
+export function removeRetiredKey(env: Env, tenantId: string, kid: string, actor: RotationOptions["actor"]) {
+  return keyRing(env, tenantId).removeRetired(tenantId, kid, actor);
 }
 
 export function maintainSigningKeys(env: Env, tenantId: string, rotationDays: number): Promise<KeyRingState> {

@@ -51,6 +51,17 @@ function newest(keys: KeyState[], alg: SigningAlg, status: SigningKeyStatus): Ke
   return keys.filter((k) => k.alg === alg && k.status === status).sort((a, b) => b.createdAt - a.createdAt)[0];
 }
 
+/**
+ * Algorithms among `algs` whose next key was published less than NEXT_KEY_MIN_PUBLISHED
+ * ago: promoting it now would sign with a key relying parties may not have fetched yet.
+ */
+export function unseasonedNextKeys(keys: KeyState[], algs: SigningAlg[], now: number): SigningAlg[] {
+  return algs.filter((alg) => {
+    const next = newest(keys, alg, "next");
+    return next !== undefined && next.createdAt + NEXT_KEY_MIN_PUBLISHED > now;
+  });
+}
+
 /** Makes sure `alg` has a current and a next key. */
 export function planEnsure(keys: KeyState[], alg: SigningAlg, now: number): KeyPlan {
   const plan = emptyPlan();

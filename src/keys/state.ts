@@ -36,9 +36,35 @@ export function toKeyRingState(tenantId: string, keys: SigningKeyRecord[]): KeyR
   return { tenantId, signing, jwks: { keys: published.map((k) => k.publicJwk) } };
 }
 
-export async function publishKeyRingState(env: Env, state: KeyRingState): Promise<void> {
-  await Promise.all([
-    writeThrough(env.CACHE, cacheKeys.signingKeys(state.tenantId), state.signing, SIGNING_CACHE),
-    writeThrough(env.CACHE, cacheKeys.jwks(state.tenantId), state.jwks, JWKS_CACHE),
+const PUBLISH_ATTEMPTS = 3;
+// KV takes one write per key per second: wait that long between attempts.
+const PUBLISH_RETRY_MS = 1100;
+
+/**
+ * Writes the state to KV, retrying refused writes. Returns whether both entries are
+ * stored; when not, the hourly maintenance repairs them (see `isPublished`).
+ */
+export async function publishKeyRingState(env: Env, state: KeyRingState): Promise<boolean> {
+  const entries: [string, unknown, CacheTtl][] = [
+    [cacheKeys.signingKeys(state.tenantId), state.signing, SIGNING_CACHE],
+    [cacheKeys.jwks(state.tenantId), state.jwks, JWKS_CACHE],
+  ];
+  let pending = entries;
+  for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS && pending.length > 0; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, PUBLISH_RETRY_MS));
+    const results = await Promise.all(pending.map(([key, value, ttl]) => writeThrough(env.CACHE, key, value, ttl)));
+    pending = pending.filter((_, i) => !results[i]);
+  }
+  return pending.length === 0;
+}
+
+/** Whether KV holds exactly this state (the hourly maintenance republishes when not). */
+export async function isPublished(env: Env, state: KeyRingState): Promise<boolean> {
+  const [signing, jwks] = await Promise.all([
+    env.CACHE.get(cacheKeys.signingKeys(state.tenantId), "text"),
+    env.CACHE.get(cacheKeys.jwks(state.tenantId), "text"),
   ]);
+  // A tenant without keys has nothing to publish.
+  if (state.jwks.keys.length === 0) return true;
+  return signing === JSON.stringify(state.signing) && jwks === JSON.stringify(state.jwks);
 }

@@ -65,37 +65,59 @@ export function presentedCredentials(
   return { clientId: bodyId, method: "none" };
 }
 
+/** Why a known client failed to authenticate: recorded in the audit trail, never told to the caller. */
+export type ClientAuthFailure = "wrong_secret" | "wrong_method";
+
+/**
+ * Every failure gets the same answer and costs the same hashing, so neither the message
+ * nor the timing tells whether a client id exists. Failures of existing clients are
+ * reported to `onFailure` for the audit trail.
+ */
 export async function authenticateClient(
   env: Env,
   directory: Directory,
   isSystemTenant: boolean,
   credentials: PresentedCredentials,
   realm: string,
+  onFailure: (clientId: string, reason: ClientAuthFailure) => void = () => {},
 ): Promise<AuthenticatedClient> {
   const failed = new InvalidClient("client authentication failed", realm);
+  const spendHashing = async () => {
+    if (credentials.secret !== undefined) await matchesAnySecret(credentials.secret, []);
+  };
 
   const operator = isSystemTenant ? bootstrapOperator(env, credentials.clientId) : null;
   if (operator) {
-    if (credentials.method === "none" || credentials.secret === undefined) throw failed;
+    if (credentials.method === "none" || credentials.secret === undefined) {
+      onFailure(operator.clientId, "wrong_method");
+      throw failed;
+    }
     const expected = await sha256Base64url(env.ADMIN_CLIENT_SECRET!);
-    if (!(await matchesAnySecret(credentials.secret, [expected]))) throw failed;
+    if (!(await matchesAnySecret(credentials.secret, [expected]))) {
+      onFailure(operator.clientId, "wrong_secret");
+      throw failed;
+    }
     return { client: operator, method: credentials.method };
   }
 
   const found = await directory.clients.getForAuthentication(credentials.clientId);
   if (!found) {
-    // Spend the hashing a known client would cost, so timing does not reveal client ids.
-    if (credentials.secret !== undefined) await matchesAnySecret(credentials.secret, []);
+    await spendHashing();
     throw failed;
   }
-  const registered = found.client.tokenEndpointAuthMethod;
-  if (registered !== credentials.method)
-    throw new InvalidClient(`client authentication failed: this client is registered for ${registered}`, realm);
+  if (found.client.tokenEndpointAuthMethod !== credentials.method) {
+    await spendHashing();
+    onFailure(found.client.clientId, "wrong_method");
+    throw failed;
+  }
   if (credentials.method === "none") return { client: found.client, method: "none" };
   const ok = await matchesAnySecret(
     credentials.secret!,
     found.secrets.map((s) => s.secretHash),
   );
-  if (!ok) throw failed;
+  if (!ok) {
+    onFailure(found.client.clientId, "wrong_secret");
+    throw failed;
+  }
   return { client: found.client, method: credentials.method };
 }

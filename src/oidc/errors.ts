@@ -2,6 +2,14 @@
 // RFC 6750). Throw them anywhere below an OAuth endpoint; the endpoint's onError turns
 // them into the JSON answer the RFCs define.
 
+/**
+ * RFC 6749 5.2 allows only %x20-21 / %x23-5B / %x5D-7E in error_description; descriptions
+ * may quote client input, so anything else is replaced.
+ */
+export function safeDescription(text: string): string {
+  return text.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, "?").slice(0, 500);
+}
+
 export class OAuthError extends Error {
   override name = "OAuthError";
   constructor(
@@ -15,7 +23,7 @@ export class OAuthError extends Error {
 
   toResponse(): Response {
     return Response.json(
-      { error: this.error, error_description: this.description },
+      { error: this.error, error_description: safeDescription(this.description) },
       {
         status: this.status,
         headers: { "Cache-Control": "no-store", Pragma: "no-cache", ...this.headers },

@@ -1,7 +1,7 @@
 // Everything under an issuer, {PUBLIC_BASE_URL}/t/{slug}: discovery, JWKS, token endpoint.
 import { Hono } from "hono";
 import { ConfigurationError, issuerFor, SLUG_PATTERN, SYSTEM_TENANT_SLUG } from "../config";
-import { openDirectory, openTenantRegistry, type Tenant } from "../directory";
+import { openDirectory, openTenantRegistry, type AuditEventInput, type Tenant } from "../directory";
 import type { AppEnv } from "../env";
 import { publicCors } from "../http/cors";
 import { publishedJwks } from "../keys";
@@ -46,12 +46,25 @@ oidcRoutes.post("/token", async (c) => {
   if (!grantType) throw new InvalidRequest("the 'grant_type' parameter is required");
 
   const credentials = presentedCredentials(c.req.header("Authorization"), params, issuer);
+  // Audit records are written after the response, outside the request's query count:
+  // they are not on the path the client waits for.
+  const record = (event: AuditEventInput) => c.executionCtx.waitUntil(openDirectory(c.env, tenant).audit.record(event));
+  const requestFacts = { ip: clientIpOf(c.req.raw), userAgent: c.req.header("User-Agent") ?? null };
   const authenticated = await authenticateClient(
     c.env,
     directory,
     tenant.slug === SYSTEM_TENANT_SLUG,
     credentials,
     issuer,
+    (clientId, reason) =>
+      record({
+        type: "client.authentication_failed",
+        actorType: "client",
+        actorId: clientId,
+        clientId,
+        ...requestFacts,
+        details: { reason, method: credentials.method, grant_type: grantType },
+      }),
   );
 
   if (grantType !== "client_credentials")
@@ -65,19 +78,14 @@ oidcRoutes.post("/token", async (c) => {
     authenticated,
     params,
   );
-  // Recorded after the response, outside the request's query count: it is not on the
-  // path the client waits for.
-  c.executionCtx.waitUntil(
-    openDirectory(c.env, tenant).audit.record({
-      type: "token.issued",
-      actorType: "client",
-      actorId: authenticated.client.clientId,
-      clientId: authenticated.client.clientId,
-      ip: clientIpOf(c.req.raw),
-      userAgent: c.req.header("User-Agent") ?? null,
-      details: { grant_type: grantType, audience, scope: response.scope, jti },
-    }),
-  );
+  record({
+    type: "token.issued",
+    actorType: "client",
+    actorId: authenticated.client.clientId,
+    clientId: authenticated.client.clientId,
+    ...requestFacts,
+    details: { grant_type: grantType, audience, scope: response.scope, jti },
+  });
   return c.json(response, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
 });
 

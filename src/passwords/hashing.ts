@@ -49,12 +49,10 @@ export function parsePasswordHash(stored: string): ParsedHash | { error: string 
       return {
         error: `pbkdf2-sha256 iterations must be between 1 and ${PBKDF2_MAX_ITERATIONS} (the most Workers compute)`,
       };
-    return {
-      scheme: "pbkdf2-sha256",
-      iterations,
-      salt: decodePhcBase64(pbkdf2[2]!),
-      hash: decodePhcBase64(pbkdf2[3]!),
-    };
+    const salt = decodePhcBase64(pbkdf2[2]!);
+    const hash = decodePhcBase64(pbkdf2[3]!);
+    if (!salt || !hash) return { error: "pbkdf2-sha256 salt and hash must be base64 without padding" };
+    return { scheme: "pbkdf2-sha256", iterations, salt, hash };
   }
   return {
     error: "unsupported hash: expected $argon2id$v=19$m=..,t=..,p=..$salt$hash or $pbkdf2-sha256$i=..$salt$hash",
@@ -123,8 +121,13 @@ async function matches(parsed: ParsedHash, stored: string, password: string): Pr
 }
 
 /** PHC strings use standard base64 without padding (passlib writes '.' for '+'). */
-function decodePhcBase64(value: string): Uint8Array {
+function decodePhcBase64(value: string): Uint8Array | null {
   const standard = value.replaceAll(".", "+");
+  if (standard.length % 4 === 1) return null;
   const padded = standard + "=".repeat((4 - (standard.length % 4)) % 4);
-  return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  try {
+    return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
 }

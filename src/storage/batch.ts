@@ -15,3 +15,15 @@ export async function atomicallyAll(db: Database, statements: BatchItem<"sqlite"
   if (!first) return [];
   return db.batch([first, ...rest]);
 }
+
+/** D1 binds at most 100 parameters per statement; lists bound one per value are split below it. */
+export const D1_MAX_BOUND_PARAMETERS = 100;
+
+export function chunked<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** Room for values in one IN list, leaving space for a statement's other parameters. */
+export const IN_LIST_CHUNK = D1_MAX_BOUND_PARAMETERS - 10;

@@ -46,9 +46,15 @@ function toMemory(key: string, value: unknown, seconds: number) {
   memory.set(key, { value, expiresAt: Date.now() + seconds * 1000 });
 }
 
+export interface ReadThroughOptions {
+  /** The loader publishes to KV itself (the KeyRing does): only fill this isolate's memory. */
+  loaderPublishes?: boolean;
+}
+
 /**
  * Returns the cached value for `key`, loading it with `load` (and caching it) on a miss.
- * A `null` from `load` is not cached, so a value created a moment later is found.
+ * A `null` from `load` is not cached, so a value created a moment later is found. A
+ * failing cache write never fails the request: the value is served, only not cached.
  */
 export async function readThrough<T>(
   kv: KVNamespace,
@@ -56,6 +62,7 @@ export async function readThrough<T>(
   key: string,
   ttl: CacheTtl,
   load: () => Promise<T | null>,
+  options: ReadThroughOptions = {},
 ): Promise<T | null> {
   const local = fromMemory(key);
   if (local.hit) return local.value as T;
@@ -66,18 +73,38 @@ export async function readThrough<T>(
     return stored;
   }
   const loaded = await load();
-  if (loaded !== null) await writeThrough(kv, key, loaded, ttl);
+  if (loaded !== null) {
+    if (options.loaderPublishes) toMemory(key, loaded, ttl.memorySeconds);
+    else await writeThrough(kv, key, loaded, ttl);
+  }
   return loaded;
 }
 
-export async function writeThrough(kv: KVNamespace, key: string, value: unknown, ttl: CacheTtl) {
+/**
+ * Stores `value` in memory and KV. Returns false (and logs) when KV refused the write,
+ * for example past its limit of one write per key per second; never throws.
+ */
+export async function writeThrough(kv: KVNamespace, key: string, value: unknown, ttl: CacheTtl): Promise<boolean> {
   toMemory(key, value, ttl.memorySeconds);
-  await kv.put(key, JSON.stringify(value), { expirationTtl: Math.max(60, ttl.kvSeconds) });
+  try {
+    await kv.put(key, JSON.stringify(value), { expirationTtl: Math.max(60, ttl.kvSeconds) });
+    return true;
+  } catch (error) {
+    console.error(`cache write of ${key} failed: ${error instanceof Error ? error.message : "unknown error"}`);
+    return false;
+  }
 }
 
-export async function invalidate(kv: KVNamespace, ...keys: string[]) {
+/** Removes cached copies; a failed KV delete is logged, and the entry then lives out its TTL. */
+export async function invalidate(kv: KVNamespace, ...keys: string[]): Promise<void> {
   for (const key of keys) memory.delete(key);
-  await Promise.all(keys.map((key) => kv.delete(key)));
+  await Promise.all(
+    keys.map((key) =>
+      kv.delete(key).catch((error: unknown) => {
+        console.error(`cache delete of ${key} failed: ${error instanceof Error ? error.message : "unknown error"}`);
+      }),
+    ),
+  );
 }
 
 /** Forgets this isolate's copies; tests call it after wiping storage. */

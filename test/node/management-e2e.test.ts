@@ -124,6 +124,8 @@ describe("management API through openid-client", () => {
       before.access_token,
       new URL(`${worker.baseUrl}/admin/v1/tenants/system/keys/rotate`),
       "POST",
+      JSON.stringify({ force: true }),
+      new Headers({ "Content-Type": "application/json" }),
     );
     expect(rotated.status).toBe(200);
     const after = await oidc.clientCredentialsGrant(config, { resource: MANAGEMENT });

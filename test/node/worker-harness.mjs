@@ -1,9 +1,8 @@
 // Runs the production bundle (built by scripts/build-check.mjs with `wrangler deploy
-// --dry-run`) under wrangler's test harness on a loopback port, with fresh local D1, KV
+// --dry-run`, refreshed by ./global-setup.mjs) under wrangler's test harness on a loopback port, with fresh local D1, KV
 // and Durable Objects, so Node-side client libraries can talk HTTP to the real thing.
-import { existsSync } from "node:fs";
 import { createTestHarness } from "wrangler";
-import { BUILD_DIR, buildWorker } from "../../scripts/build-check.mjs";
+import { BUILD_DIR } from "../../scripts/build-check.mjs";
 import { TEST_SECRETS } from "../test-secrets.mjs";
 
 // No internet here: skip miniflare's download of a sample Request.cf object.
@@ -13,7 +12,6 @@ export { TEST_SECRETS };
 
 /** @returns {Promise<{ baseUrl: string, close: () => Promise<void> }>} */
 export async function startWorker() {
-  if (!existsSync(`${BUILD_DIR}/index.js`)) buildWorker({ quiet: true });
   const server = createTestHarness({
     workers: [{ configPath: "./wrangler.toml", prebuiltWorkerDir: BUILD_DIR, secrets: TEST_SECRETS }],
   });

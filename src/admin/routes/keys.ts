@@ -1,7 +1,14 @@
 // Signing keys of a tenant: list them, rotate them now.
 import * as z from "zod/mini";
-import { toRfc3339 } from "../../config";
-import { SIGNING_ALGS, rotateSigningKeys } from "../../keys";
+import { nowSeconds, toRfc3339 } from "../../config";
+import {
+  NEXT_KEY_MIN_PUBLISHED,
+  SIGNING_ALGS,
+  removeRetiredKey,
+  rotateSigningKeys,
+  unseasonedNextKeys,
+} from "../../keys";
+import { notFound, Problem } from "../problem";
 import type { SigningKeyRecord } from "../../directory";
 import type { SigningAlg } from "../../storage/schema";
 import { defineRoute } from "../route";
@@ -74,13 +81,31 @@ export const keyRoutes = [
         ),
       ),
       revoke_previous: z._default(z.boolean(), false),
+      force: z._default(
+        described(
+          z.boolean(),
+          "Rotate even though the next key was published less than an hour ago (relying parties may not have fetched it yet)",
+        ),
+        false,
+      ),
     }),
     bodyOptional: true,
-    responses: { 200: { description: "The keys after rotation", schema: keyListSchema } },
+    responses: {
+      200: { description: "The keys after rotation", schema: keyListSchema },
+      409: { description: "The next key is too new to promote without `force`" },
+    },
     async handler(c, { body }) {
-      const inUse = new Set((await c.var.directory.signingKeys.all()).map((k) => k.alg));
+      const existing = await c.var.directory.signingKeys.all();
+      const inUse = new Set(existing.map((k) => k.alg));
       const algs: SigningAlg[] = body.alg ? [body.alg] : SIGNING_ALGS.filter((alg) => inUse.has(alg));
       if (algs.length === 0) algs.push("ES256");
+      const unseasoned = unseasonedNextKeys(existing, algs, nowSeconds());
+      if (unseasoned.length > 0 && !body.force)
+        throw new Problem(
+          "conflict",
+          `the next ${unseasoned.join(" and ")} key was published less than ${NEXT_KEY_MIN_PUBLISHED / 60} minutes ago, so relying parties may not know it yet; retry later, or pass "force": true`,
+          [{ pointer: "#/force", detail: "required to promote a next key published moments ago" }],
+        );
       // The KeyRing records the rotation in the audit trail, in the batch that applies it.
       await rotateSigningKeys(c.env, c.var.target.id, {
         algs,
@@ -91,6 +116,32 @@ export const keyRoutes = [
       return c.json({
         data: keys.map(presentKey),
       });
+    },
+  }),
+  defineRoute({
+    method: "delete",
+    path: "/tenants/{tenant}/keys/{kid}",
+    operationId: "revokeSigningKey",
+    summary: "Revoke a retired signing key",
+    description:
+      "Removes a retired key from the JWKS now, so the tokens it signed stop verifying (for a key found compromised after its rotation). To replace the current key, rotate with `revoke_previous`.",
+    tag: "Signing keys",
+    scope: "keys:write",
+    access: "tenant",
+    params: z.object({ tenant: z.string(), kid: z.string() }),
+    responses: {
+      204: { description: "Removed" },
+      409: { description: "The key is current or next: rotate first" },
+    },
+    async handler(c, { params }) {
+      const { outcome } = await removeRetiredKey(c.env, c.var.target.id, params.kid, {
+        type: "client",
+        id: c.var.principal.clientId,
+      });
+      if (outcome === "not-found") throw notFound(`the tenant has no signing key '${params.kid}'`);
+      if (outcome === "not-retired")
+        throw new Problem("conflict", `key '${params.kid}' is still current or next: rotate it out first`);
+      return c.body(null, 204);
     },
   }),
 ];

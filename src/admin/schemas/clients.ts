@@ -2,6 +2,7 @@
 import {
   AUTH_METHODS,
   CLIENT_ID_PATTERN,
+  RESERVED_CLIENT_ID,
   clientMetadataViolations,
   GRANT_TYPES,
   RESPONSE_TYPES,
@@ -102,7 +103,13 @@ export type ClientApiMetadata = z.infer<typeof fullMetadataSchema>;
 export const clientCreateSchema = z.partial(
   z.strictObject({
     client_id: described(
-      z.string().check(z.regex(CLIENT_ID_PATTERN, "must be 3 to 128 letters, digits or . _ ~ -")),
+      z.string().check(
+        z.regex(CLIENT_ID_PATTERN, "must be 3 to 128 letters, digits or . _ ~ -"),
+        z.refine(
+          (id) => !RESERVED_CLIENT_ID.test(id),
+          "must not start with a prefix Latchkey uses for its ids (usr_, ten_, ...)",
+        ),
+      ),
       "Chosen client_id; generated when omitted",
     ),
     ...metadataShape,

@@ -1,14 +1,19 @@
 import { toRfc3339 } from "../../config";
 import type { ApiResource, ApiResourceInput } from "../../directory";
 import { isScopeToken } from "../../oidc/scopes";
-import { MANAGEMENT_AUDIENCE } from "../management-resource";
+import { isManagementScope, MANAGEMENT_AUDIENCE } from "../management-resource";
 import { absoluteUriSchema, described, text, timestamp, tokenTtlSchema } from "./common";
 import * as z from "zod/mini";
 
 const scopeSchema = z.strictObject({
-  value: z
-    .string()
-    .check(z.minLength(1), z.maxLength(100), z.refine(isScopeToken, "is not a valid scope value (RFC 6749 3.3)")),
+  value: z.string().check(
+    z.minLength(1),
+    z.maxLength(100),
+    z.refine(isScopeToken, "is not a valid scope value (RFC 6749 3.3)"),
+    // Clients hold one flat scope list: an API scope named like a management scope would
+    // let a grant meant for the API reach the management API.
+    z.refine((value) => !isManagementScope(value), "is reserved for the management API"),
+  ),
   description: z.optional(z.string().check(z.trim(), z.maxLength(300))),
 });
 

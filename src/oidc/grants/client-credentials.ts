@@ -1,6 +1,7 @@
 // The client_credentials grant (RFC 6749 4.4): a confidential client gets an access token
 // for itself. Scopes granted are those requested (all it may have when none are), each
 // allowed by both the client's registered `scope` and the resource's scopes.
+import { MANAGEMENT_AUDIENCE, MANAGEMENT_TOKEN_TTL } from "../../admin/management-resource";
 import type { Directory, Tenant } from "../../directory";
 import type { Env } from "../../env";
 import type { RequestStats } from "../../storage/database";
@@ -42,7 +43,9 @@ export async function clientCredentialsGrant(
     throw new InvalidScope(`not allowed for this client on ${resource.identifier}: ${refused.join(" ")}`);
   const granted = requested.length > 0 ? requested : allowed;
 
-  const ttl = client.accessTokenTtl ?? resource.accessTokenTtl ?? tenant.accessTokenTtl;
+  const configured = client.accessTokenTtl ?? resource.accessTokenTtl ?? tenant.accessTokenTtl;
+  // Management tokens cannot be revoked before they expire: keep them short whatever the client says.
+  const ttl = resource.identifier === MANAGEMENT_AUDIENCE ? Math.min(configured, MANAGEMENT_TOKEN_TTL) : configured;
   const issued = await issueAccessToken(env, stats, tenant.id, {
     issuer,
     subject: client.clientId,

@@ -22,14 +22,40 @@ export class TokenParameters {
   }
 }
 
+/** The body's bytes, or null as soon as it exceeds `limit` (the rest is not read). */
+export async function readAtMost(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
 export async function readTokenParameters(request: Request): Promise<TokenParameters> {
   const type = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded")
     throw new InvalidRequest("the token request must be sent as application/x-www-form-urlencoded");
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > MAX_TOKEN_REQUEST_BYTES) throw new InvalidRequest("the token request body is too large");
-  const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > MAX_TOKEN_REQUEST_BYTES) throw new InvalidRequest("the token request body is too large");
+  // Chunked bodies carry no Content-Length: read with a cap rather than all at once.
+  const bytes = await readAtMost(request, MAX_TOKEN_REQUEST_BYTES);
+  if (bytes === null) throw new InvalidRequest("the token request body is too large");
   const form = new URLSearchParams(new TextDecoder().decode(bytes));
   const seen = new Set<string>();
   for (const name of form.keys()) {

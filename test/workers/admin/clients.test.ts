@@ -273,18 +273,22 @@ describe("clients", () => {
     expect(await tokenStatus(id, first, "post")).toBe(200);
     expect(await tokenStatus(id, first, "basic")).toBe(401);
 
-    // To private_key_jwt: every secret is deleted.
-    const toKeys = await api(
+    // To a public client: every secret is deleted.
+    const toPublic = await api(
       "updateClient",
       { tenant: "acme", client_id: id },
       {
         token,
-        body: { token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [PUBLIC_EC_JWK] } },
+        body: {
+          token_endpoint_auth_method: "none",
+          grant_types: ["authorization_code"],
+          response_types: ["code"],
+          redirect_uris: ["https://app.example.com/cb"],
+        },
       },
     );
-    expectStatus(toKeys, 200);
-    expect(toKeys.body.client_secret).toBeUndefined();
-    expect(toKeys.body.jwks).toEqual({ keys: [PUBLIC_EC_JWK] });
+    expectStatus(toPublic, 200);
+    expect(toPublic.body.client_secret).toBeUndefined();
     expect(await secretsOf()).toEqual([]);
     expect(await tokenStatus(id, first, "post")).toBe(401);
     expectProblem(await api("rotateClientSecret", { tenant: "acme", client_id: id }, { token }), "conflict");
@@ -295,7 +299,12 @@ describe("clients", () => {
       { tenant: "acme", client_id: id },
       {
         token,
-        body: { token_endpoint_auth_method: "client_secret_basic", jwks: null },
+        body: {
+          token_endpoint_auth_method: "client_secret_basic",
+          grant_types: ["client_credentials"],
+          response_types: [],
+          redirect_uris: [],
+        },
       },
     );
     expectStatus(back, 200);
@@ -636,7 +645,7 @@ describe("clients", () => {
       [{ ...cb, grant_types: "authorization_code" }, "#/grant_types"],
       [{ ...cb, response_types: ["token"] }, "#/response_types/0"],
       [{ ...cb, token_endpoint_auth_method: "client_secret_jwt" }, "#/token_endpoint_auth_method"],
-      [{ ...cb, token_endpoint_auth_method: "private_key_jwt" }, "#/jwks_uri"],
+      [{ ...cb, token_endpoint_auth_method: "private_key_jwt" }, "#/token_endpoint_auth_method"],
       [{ ...cb, jwks: { keys: [PUBLIC_EC_JWK] }, jwks_uri: "https://app.example.com/jwks" }, "#/jwks"],
       [{ ...cb, jwks: { keys: [{ ...PUBLIC_EC_JWK, d: "private" }] } }, "#/jwks/keys/0/d"],
       [{ ...cb, jwks: { keys: [{ crv: "P-256" }] } }, "#/jwks/keys/0/kty"],

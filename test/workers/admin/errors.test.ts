@@ -26,6 +26,7 @@ import {
   raw,
   SAMPLE_BODIES,
   sampleBody,
+  plausibleParam,
 } from "./fixtures";
 
 const bodyRoutes = managementRoutes.filter((r) => r.body);
@@ -272,7 +273,8 @@ describe("unknown things", () => {
     }
     for (const [path, methods] of methodsByPath) {
       const concrete =
-        ADMIN + path.replace(/\{(\w+)\}/g, (_, name: string) => (name === "tenant" ? "system" : `${name}-1`));
+        ADMIN +
+        path.replace(/\{(\w+)\}/g, (_, name: string) => (name === "tenant" ? "system" : plausibleParam(name, "1")));
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !methods.has(m))) {
         const result = await raw(method, concrete, method === "GET" || method === "DELETE" ? {} : { body: "{}" });
         expect(result.status, `${method} ${path}: ${result.text}`).toBe(405);
@@ -346,8 +348,8 @@ describe("authentication", () => {
   it("refuses a token for another audience", async () => {
     const operator = await operatorToken();
     await newTenant(operator, "acme");
-    await newResource(operator, "acme", { identifier: "https://api.acme.test", scopes: [{ value: "users:read" }] });
-    const client = await newClient(operator, "acme", { grant_types: ["client_credentials"], scope: "users:read" });
+    await newResource(operator, "acme", { identifier: "https://api.acme.test", scopes: [{ value: "read:users" }] });
+    const client = await newClient(operator, "acme", { grant_types: ["client_credentials"], scope: "read:users" });
     const response = await call("POST", "/t/acme/token", {
       body: new URLSearchParams({ grant_type: "client_credentials", resource: "https://api.acme.test" }).toString(),
       headers: {
@@ -357,7 +359,7 @@ describe("authentication", () => {
     });
     expect(response.status).toBe(200);
     const { access_token, scope } = (await response.json()) as { access_token: string; scope: string };
-    expect(scope).toBe("users:read"); // the right scope name, for the wrong API
+    expect(scope).toBe("read:users"); // a valid token of this tenant, for another API
     const result = await api("listUsers", { tenant: "acme" }, { token: access_token });
     expectProblem(result, "unauthorized");
     expect(parseChallenge(result.headers.get("WWW-Authenticate")).error).toBe("invalid_token");

@@ -356,9 +356,14 @@ export function sampleBody(route: AnyRoute): unknown {
   return route.body ? (SAMPLE_BODIES[route.operationId] ?? {}) : undefined;
 }
 
+/** A well-formed value for a path parameter that names nothing: kids are 43-character thumbprints. */
+export function plausibleParam(name: string, suffix = "0001"): string {
+  return name === "kid" ? `missingkid${suffix}`.padEnd(43, "x") : `${name}-${suffix}`;
+}
+
 /** Fills a route's path parameters: known names from `values`, anything else with a plausible id. */
 export function fillParams(route: AnyRoute, values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(pathParamsOf(route).map((name) => [name, values[name] ?? `${name}-0001`]));
+  return Object.fromEntries(pathParamsOf(route).map((name) => [name, values[name] ?? plausibleParam(name)]));
 }
 
 /** Moves audit events to a chosen time (seconds), to test time filters. */

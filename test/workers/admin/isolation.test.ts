@@ -126,7 +126,7 @@ describe("tenant isolation", () => {
     ok(await api("listResources", { tenant: A }, { token }));
     ok(await api("createRole", { tenant: A }, { token, body: { name: "auditor" } }), 201);
     ok(await api("listSigningKeys", { tenant: A }, { token }));
-    ok(await api("rotateSigningKeys", { tenant: A }, { token }));
+    ok(await api("rotateSigningKeys", { tenant: A }, { token, body: { force: true } }));
     ok(await api("deleteUser", { tenant: A, user_id: user.body.id }, { token }), 204);
     const events = await api("listAuditEvents", { tenant: A }, { token, query: { type: "user.deleted" } });
     ok(events);

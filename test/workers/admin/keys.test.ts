@@ -58,7 +58,11 @@ describe("signing keys", () => {
     const oldCurrent = before.find((k) => k.status === "current")!;
     const oldNext = before.find((k) => k.status === "next")!;
 
-    const rotated = await api<{ data: Key[] }>("rotateSigningKeys", { tenant: "acme" }, { token: manager.token });
+    const rotated = await api<{ data: Key[] }>(
+      "rotateSigningKeys",
+      { tenant: "acme" },
+      { token: manager.token, body: { force: true } },
+    );
     expectStatus(rotated, 200);
     const after = rotated.body.data;
     expect(after).toHaveLength(3);
@@ -94,7 +98,7 @@ describe("signing keys", () => {
       { tenant: "acme" },
       {
         token,
-        body: { revoke_previous: true },
+        body: { revoke_previous: true, force: true },
       },
     );
     expectStatus(rotated, 200);

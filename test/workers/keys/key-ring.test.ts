@@ -122,7 +122,11 @@ describe("rotation through the management API", () => {
     const oldKeys = await storedKeys("shop");
     const formerNext = oldKeys.find((k) => k.status === "next")!;
 
-    const rotated = await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin });
+    // Right after first use the next key is brand new: rotating needs `force`.
+    const early = await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin });
+    expect(early.status).toBe(409);
+    expect((await json(early)).errors[0].pointer).toBe("#/force");
+    const rotated = await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin, body: { force: true } });
     expect(rotated.status).toBe(200);
     const listed = (await json(rotated)).data as { kid: string; status: string; expires_at: string | null }[];
     expect(listed.find((k) => k.kid === formerNext.kid)?.status).toBe("current");
@@ -162,7 +166,7 @@ describe("rotation through the management API", () => {
 
     const response = await call("POST", "/admin/v1/tenants/shop/keys/rotate", {
       token: admin,
-      body: { revoke_previous: true },
+      body: { revoke_previous: true, force: true },
     });
     expect(response.status).toBe(200);
     const kids = new Set((await jwks()).keys.map((k) => k.kid));
@@ -184,14 +188,47 @@ describe("rotation through the management API", () => {
       { Authorization: basic(app.client_id, app.client_secret) },
     );
     const rsaCurrent = (await storedKeys("shop")).find((k) => k.alg === "RS256" && k.status === "current")!.kid;
-    await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin, body: { alg: "ES256" } });
+    await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin, body: { alg: "ES256", force: true } });
     const after = await storedKeys("shop");
     expect(after.find((k) => k.alg === "RS256" && k.status === "current")!.kid).toBe(rsaCurrent);
     expect(after.filter((k) => k.alg === "ES256" && k.status === "retired")).toHaveLength(1);
   });
 });
 
+describe("revoking a retired key", () => {
+  it("unpublishes it so its tokens stop verifying; current and unknown keys are refused", async () => {
+    const before = await appToken();
+    const oldKid = decodeProtectedHeader(before).kid!;
+    expect((await call("DELETE", `/admin/v1/tenants/shop/keys/${oldKid}`, { token: admin })).status).toBe(409);
+    await call("POST", "/admin/v1/tenants/shop/keys/rotate", { token: admin, body: { force: true } });
+    await expect(jwtVerify(before, createLocalJWKSet(await jwks()), { audience: API })).resolves.toBeTruthy();
+
+    const revoked = await call("DELETE", `/admin/v1/tenants/shop/keys/${oldKid}`, { token: admin });
+    expect(revoked.status).toBe(204);
+    expect((await jwks()).keys.map((k) => k.kid)).not.toContain(oldKid);
+    await expect(jwtVerify(before, createLocalJWKSet(await jwks()), { audience: API })).rejects.toThrow();
+    expect((await call("DELETE", `/admin/v1/tenants/shop/keys/${oldKid}`, { token: admin })).status).toBe(404);
+
+    const events = await json(
+      await call("GET", "/admin/v1/tenants/shop/audit-events?type=signing_keys.revoked", { token: admin }),
+    );
+    expect(events.data).toHaveLength(1);
+    expect(events.data[0].details.kid).toBe(oldKid);
+  });
+});
+
 describe("the Cron Trigger", () => {
+  it("republishes keys whose KV copy was lost (a publish KV refused)", async () => {
+    await appToken();
+    const id = await tenantId("shop");
+    await env.CACHE.delete(`keys:jwks:${id}`);
+    await env.CACHE.delete(`keys:signing:${id}`);
+    await runCron();
+    const jwksCopy = await env.CACHE.get<{ keys: { kid: string }[] }>(`keys:jwks:${id}`, "json");
+    expect(jwksCopy?.keys.map((k) => k.kid).sort()).toEqual((await storedKeys("shop")).map((k) => k.kid).sort());
+    expect(await env.CACHE.get(`keys:signing:${id}`)).not.toBeNull();
+  });
+
   it("rotates keys older than the rotation period and drops retired keys whose tokens have expired", async () => {
     await appToken();
     const id = await tenantId("shop");

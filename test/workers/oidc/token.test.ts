@@ -115,6 +115,25 @@ describe("client_credentials: success", () => {
     expect(await ttl()).toBe(120);
   });
 
+  it("caps management tokens at 15 minutes, whatever the client's lifetime", async () => {
+    const manager = await register({
+      grant_types: ["client_credentials"],
+      scope: "users:read",
+      access_token_ttl: 86_400,
+    });
+    const response = await tokenRequest(
+      "acme",
+      { grant_type: "client_credentials", resource: "urn:latchkey:management" },
+      { Authorization: basic(manager.client_id, manager.client_secret) },
+    );
+    expect(response.status).toBe(200);
+    const body = await json(response);
+    expect(body.expires_in).toBe(900);
+    expect(body.scope).toBe("users:read");
+    const claims = decodeJwt(body.access_token);
+    expect(claims.exp! - claims.iat!).toBe(900);
+  });
+
   it("signs with RS256 for a resource that asks for it, generating and publishing the RS256 key", async () => {
     expect((await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp())).status).toBe(200);
     const before = await json<JSONWebKeySet>(await call("GET", "/t/acme/jwks"));
@@ -215,7 +234,7 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
     );
   });
 
-  it("invalid_client when the client uses another method than it registered", async () => {
+  it("invalid_client when the client uses another method than it registered, said only in the audit trail", async () => {
     const body = await expectError(
       await tokenRequest("acme", {
         grant_type: "client_credentials",
@@ -225,7 +244,26 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
       401,
       "invalid_client",
     );
-    expect(body.error_description).toContain("client_secret_basic");
+    // The caller learns nothing a stranger would not: same words as for an unknown client.
+    expect(body.error_description).toBe("client authentication failed");
+    await expectError(
+      await tokenRequest(
+        "acme",
+        { grant_type: "client_credentials" },
+        { Authorization: basic(app.client_id, "wrong") },
+      ),
+      401,
+      "invalid_client",
+    );
+    const events = await json(
+      await call("GET", "/admin/v1/tenants/acme/audit-events?type=client.authentication_failed", { token: admin }),
+    );
+    expect(events.data.map((e: { details: { reason: string } }) => e.details.reason)).toEqual([
+      "wrong_method",
+      "wrong_secret",
+    ]);
+    expect(events.data[0].client_id).toBe(app.client_id);
+    expect(JSON.stringify(events.data)).not.toContain(app.client_secret);
   });
 
   it("invalid_request for two authentication methods, a mismatched client_id or a repeated parameter", async () => {
@@ -245,6 +283,24 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
       "invalid_request",
     );
     expect(repeated.error_description).toContain("scope");
+  });
+
+  it("invalid_request for an oversized body sent without Content-Length", async () => {
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const piece = new TextEncoder().encode(`grant_type=client_credentials&scope=${"x".repeat(4000)}`);
+        for (let i = 0; i < 8; i++) controller.enqueue(piece);
+        controller.close();
+      },
+    });
+    const response = await send(
+      new Request(`${BASE}/t/acme/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", ...asApp() },
+        body: chunks,
+      }),
+    );
+    await expectError(response, 400, "invalid_request");
   });
 
   it("invalid_request without grant_type, for a JSON body, an oversized body, and for GET", async () => {
