@@ -3,10 +3,13 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin";
 import { Problem } from "./admin/problem";
-import { publicBaseUrl } from "./config";
+import { publicBaseUrl, SLUG_PATTERN } from "./config";
 import type { AppEnv } from "./env";
 import { requestContext } from "./http/request-context";
-import { oidcRoutes } from "./oidc/routes";
+import { openTenantRegistry } from "./directory";
+import { publicCors } from "./http/cors";
+import { discoveryResponse, oidcRoutes } from "./oidc/routes";
+import { FORM_POST_JS, FORM_POST_JS_PATH, UI_CSS, UI_CSS_PATH } from "./ui/assets";
 import { logFailure } from "./http/log";
 
 export const app = new Hono<AppEnv>();
@@ -26,6 +29,24 @@ app.get("/", (c) =>
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 
 app.route("/t/:tenant", oidcRoutes);
+
+// RFC 8414 3.1: metadata of issuer https://host/t/{slug} also lives at
+// https://host/.well-known/oauth-authorization-server/t/{slug}.
+app.use("/.well-known/oauth-authorization-server/t/:tenant", publicCors);
+app.get("/.well-known/oauth-authorization-server/t/:tenant", async (c) => {
+  const slug = c.req.param("tenant");
+  const tenant = SLUG_PATTERN.test(slug) ? await openTenantRegistry(c.env, c.var.stats).findBySlug(slug) : null;
+  if (!tenant) return c.json({ error: "not_found", error_description: `there is no tenant '${slug}'` }, 404);
+  c.set("tenant", tenant);
+  return discoveryResponse(c);
+});
+
+// Assets of the hosted pages: versioned paths, so they can be cached for a year.
+const ASSET_CACHE = "public, max-age=31536000, immutable";
+app.get(UI_CSS_PATH, (c) => c.body(UI_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": ASSET_CACHE }));
+app.get(FORM_POST_JS_PATH, (c) =>
+  c.body(FORM_POST_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": ASSET_CACHE }),
+);
 app.route("/admin/v1", adminRoutes);
 
 // Hono consults only the top-level app's notFound, so the management API's problem+json

@@ -1,7 +1,10 @@
 // Bindings and variables every module sees, typed once (hono/factory) so that a route,
 // a middleware and a Durable Object agree on what `env` and `c.var` hold.
 import { createFactory } from "hono/factory";
+import type { Ephemeral } from "./ephemeral/ephemeral";
 import type { KeyRing } from "./keys/key-ring";
+import type { UserState } from "./sessions/user-state";
+import type { SignInThrottle } from "./throttle/sign-in-throttle";
 import type { Database, RequestStats } from "./storage/database";
 import type { Tenant } from "./directory/tenants";
 
@@ -9,6 +12,9 @@ export interface Env {
   DB: D1Database;
   CACHE: KVNamespace;
   KEY_RING: DurableObjectNamespace<KeyRing>;
+  USER_STATE: DurableObjectNamespace<UserState>;
+  EPHEMERAL: DurableObjectNamespace<Ephemeral>;
+  SIGN_IN_THROTTLE: DurableObjectNamespace<SignInThrottle>;
   /** Origin (and optional path prefix) the worker is reached at; issuers derive from it. */
   PUBLIC_BASE_URL: string;
   /** Bootstrap operator client of the `system` tenant. */

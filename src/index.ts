@@ -4,7 +4,10 @@ import { app } from "./app";
 import type { Env } from "./env";
 import { runScheduledMaintenance } from "./maintenance";
 
+export { Ephemeral } from "./ephemeral";
 export { KeyRing } from "./keys";
+export { UserState } from "./sessions/user-state";
+export { SignInThrottle } from "./throttle/sign-in-throttle";
 
 export default {
   fetch: app.fetch,

@@ -30,6 +30,9 @@ export function bootstrapOperator(env: Env, clientId: string): Client | null {
     contacts: [],
     requirePushedAuthorizationRequests: false,
     accessTokenTtl: null,
+    idTokenTtl: null,
+    refreshTokenTtl: null,
+    refreshTokenIdleTtl: null,
     createdAt: 0,
     updatedAt: 0,
   };

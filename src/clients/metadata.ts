@@ -107,9 +107,8 @@ export function clientMetadataViolations(client: ClientRuleInput): RuleViolation
   if (client.token_endpoint_auth_method === "none" && grants.has("client_credentials"))
     add(["grant_types"], "public clients (token_endpoint_auth_method 'none') cannot use 'client_credentials'");
 
-  // Until the token endpoint verifies client assertions, such a client could never authenticate.
-  if (client.token_endpoint_auth_method === "private_key_jwt")
-    add(["token_endpoint_auth_method"], "private_key_jwt is not supported by this server yet");
+  if (client.token_endpoint_auth_method === "private_key_jwt" && !client.jwks && !client.jwks_uri)
+    add(["jwks_uri"], "private_key_jwt needs the client's public keys in 'jwks' or 'jwks_uri'");
   if (client.jwks && client.jwks_uri) add(["jwks"], "give either 'jwks' or 'jwks_uri', not both");
   client.jwks?.keys.forEach((key, i) => {
     if (typeof key.kty !== "string") add(["jwks", "keys", i, "kty"], "every key needs a 'kty'");

@@ -6,6 +6,7 @@ import type { Env } from "../env";
 import { newRequestStats, openDatabase, type RequestStats } from "../storage/database";
 import { auditRepository } from "./audit";
 import { clientsRepository } from "./clients";
+import { consentsRepository } from "./consents";
 import { resourcesRepository } from "./resources";
 import { rolesRepository } from "./roles";
 import { signingKeysRepository } from "./signing-keys";
@@ -24,6 +25,7 @@ export function openDirectory(env: Env, tenant: Pick<Tenant, "id">, stats: Reque
     clients: clientsRepository(db, tenant.id),
     resources: resourcesRepository(env, db, tenant.id, stats),
     roles: rolesRepository(db, tenant.id),
+    consents: consentsRepository(db, tenant.id),
     signingKeys: signingKeysRepository(db, tenant.id),
     audit: auditRepository(db, tenant.id),
   };
@@ -39,6 +41,7 @@ export function openTenantRegistry(env: Env, stats: RequestStats = newRequestSta
 export type { Tenant } from "./tenants";
 export type { User, UserProfile, UserRecord, PasswordInput } from "./users";
 export type { Client, ClientMetadata, ClientSecretRecord } from "./clients";
+export type { ClientConsent } from "./consents";
 export type { ApiResource, ApiResourceInput } from "./resources";
 export type { Role, RoleWithPermissions, Permission } from "./roles";
 export type { AuditEvent, AuditEventInput } from "./audit";

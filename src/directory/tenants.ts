@@ -14,12 +14,8 @@ import { ConflictError } from "./errors";
 
 export type Tenant = typeof tenants.$inferSelect;
 
-export interface TenantSettings {
-  displayName: string;
-  defaultResource: string | null;
-  accessTokenTtl: number;
-  signingKeyRotationDays: number;
-}
+/** Everything about a tenant an operator may set. */
+export type TenantSettings = Omit<Tenant, "id" | "slug" | "createdAt" | "updatedAt">;
 
 function withTenant(audit: AuditEventInput, id: string, slug: string): AuditEventInput {
   return { ...audit, details: { ...audit.details, tenant_id: id, tenant: slug } };
@@ -57,12 +53,10 @@ export function tenantRegistry(env: Env, db: Database, stats?: RequestStats) {
           db
             .insert(tenants)
             .values({
+              ...settings,
               id,
               slug,
               displayName: settings.displayName ?? slug,
-              defaultResource: settings.defaultResource ?? null,
-              ...(settings.accessTokenTtl ? { accessTokenTtl: settings.accessTokenTtl } : {}),
-              ...(settings.signingKeyRotationDays ? { signingKeyRotationDays: settings.signingKeyRotationDays } : {}),
               createdAt: now,
               updatedAt: now,
             })

@@ -177,6 +177,13 @@ export function usersRepository(db: Database, tenantId: string) {
       ]);
     },
 
+    async recordSignIn(id: string, at = nowSeconds()): Promise<void> {
+      await db
+        .update(users)
+        .set({ lastSignInAt: at })
+        .where(and(inTenant, eq(users.id, id)));
+    },
+
     /**
      * Checks a password against the user's credential. A hash of an older scheme or of
      * weaker parameters is replaced on success, compare-and-set so that a password

@@ -1,15 +1,21 @@
-// Client authentication at the token endpoint (RFC 6749 2.3, OIDC Core 9):
-// client_secret_basic, client_secret_post, or none for public clients. A client must
-// use the method it registered; the bootstrap operator may use either secret method.
+// Client authentication at the token, PAR, revocation and introspection endpoints
+// (RFC 6749 2.3, RFC 7523, OIDC Core 9): client_secret_basic, client_secret_post,
+// private_key_jwt, or none for public clients. A client must use the method it
+// registered; the bootstrap operator may use either secret method.
+import type { Context } from "hono";
+import { assertedClientId, CLIENT_ASSERTION_TYPE, verifyClientAssertion } from "../clients/assertion";
 import { bootstrapOperator } from "../clients/bootstrap-operator";
 import { matchesAnySecret } from "../clients/secrets";
+import { issuerFor, SYSTEM_TENANT_SLUG } from "../config";
 import { sha256Base64url } from "../crypto/encoding";
-import type { Client, Directory } from "../directory";
-import type { Env } from "../env";
+import { openDirectory, type Client, type Directory, type Tenant } from "../directory";
+import { ephemeralStore } from "../ephemeral";
+import type { AppEnv, Env } from "../env";
+import { clientIpOf } from "../http/client-ip";
 import { InvalidClient, InvalidRequest } from "./errors";
 import type { TokenParameters } from "./token/parameters";
 
-export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "none";
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt" | "none";
 
 export interface AuthenticatedClient {
   client: Client;
@@ -19,6 +25,7 @@ export interface AuthenticatedClient {
 interface PresentedCredentials {
   clientId: string;
   secret?: string;
+  assertion?: string;
   method: ClientAuthMethod;
 }
 
@@ -34,18 +41,21 @@ export function presentedCredentials(
 ): PresentedCredentials {
   const bodyId = params.get("client_id");
   const bodySecret = params.get("client_secret");
-  if (params.has("client_assertion") || params.has("client_assertion_type"))
-    throw new InvalidClient("client assertions (private_key_jwt) are not supported by this server yet", realm);
+  const assertionType = params.get("client_assertion_type");
+  const assertion = params.get("client_assertion");
 
   const basic = /^basic\s+(\S+)\s*$/i.exec(authorization ?? "");
   if (authorization !== undefined && /^basic\b/i.test(authorization) && !basic)
     throw new InvalidClient("malformed Basic authorization header", realm);
+  const methods = [basic !== null, bodySecret !== undefined, assertion !== undefined || assertionType !== undefined];
+  if (methods.filter(Boolean).length > 1)
+    throw new InvalidRequest("the client authenticated with more than one method");
+
   if (basic) {
-    let userPass: string;
     let clientId: string;
     let secret: string;
     try {
-      userPass = atob(basic[1]!);
+      const userPass = atob(basic[1]!);
       const colon = userPass.indexOf(":");
       if (colon < 0) throw new Error("no colon");
       // RFC 6749 2.3.1: both parts are form-urlencoded before Basic encoding.
@@ -54,11 +64,19 @@ export function presentedCredentials(
     } catch {
       throw new InvalidClient("malformed Basic authorization header", realm);
     }
-    if (bodySecret !== undefined)
-      throw new InvalidRequest("the client authenticated with more than one method (Basic and client_secret)");
     if (bodyId !== undefined && bodyId !== clientId)
       throw new InvalidRequest("client_id in the body does not match the authenticated client");
     return { clientId, secret, method: "client_secret_basic" };
+  }
+  if (assertion !== undefined || assertionType !== undefined) {
+    if (assertionType !== CLIENT_ASSERTION_TYPE)
+      throw new InvalidClient(`client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`, realm);
+    if (!assertion) throw new InvalidClient("client_assertion is required", realm);
+    const asserted = assertedClientId(assertion);
+    if (!asserted) throw new InvalidClient("client_assertion is not a JWT naming its client in sub", realm);
+    if (bodyId !== undefined && bodyId !== asserted)
+      throw new InvalidRequest("client_id does not match the client the assertion names");
+    return { clientId: asserted, assertion, method: "private_key_jwt" };
   }
   if (!bodyId) throw new InvalidClient("client authentication is required", realm);
   if (bodySecret !== undefined) return { clientId: bodyId, secret: bodySecret, method: "client_secret_post" };
@@ -66,7 +84,7 @@ export function presentedCredentials(
 }
 
 /** Why a known client failed to authenticate: recorded in the audit trail, never told to the caller. */
-export type ClientAuthFailure = "wrong_secret" | "wrong_method";
+export type ClientAuthFailure = "wrong_secret" | "wrong_method" | "bad_assertion" | "replayed_assertion";
 
 /**
  * Every failure gets the same answer and costs the same hashing, so neither the message
@@ -76,19 +94,20 @@ export type ClientAuthFailure = "wrong_secret" | "wrong_method";
 export async function authenticateClient(
   env: Env,
   directory: Directory,
-  isSystemTenant: boolean,
+  tenant: Pick<Tenant, "id" | "slug">,
   credentials: PresentedCredentials,
   realm: string,
-  onFailure: (clientId: string, reason: ClientAuthFailure) => void = () => {},
+  assertionAudiences: string[],
+  onFailure: (clientId: string, reason: ClientAuthFailure, detail?: string) => void = () => {},
 ): Promise<AuthenticatedClient> {
   const failed = new InvalidClient("client authentication failed", realm);
   const spendHashing = async () => {
     if (credentials.secret !== undefined) await matchesAnySecret(credentials.secret, []);
   };
 
-  const operator = isSystemTenant ? bootstrapOperator(env, credentials.clientId) : null;
+  const operator = tenant.slug === SYSTEM_TENANT_SLUG ? bootstrapOperator(env, credentials.clientId) : null;
   if (operator) {
-    if (credentials.method === "none" || credentials.secret === undefined) {
+    if (credentials.secret === undefined) {
       onFailure(operator.clientId, "wrong_method");
       throw failed;
     }
@@ -105,19 +124,74 @@ export async function authenticateClient(
     await spendHashing();
     throw failed;
   }
-  if (found.client.tokenEndpointAuthMethod !== credentials.method) {
+  const client = found.client;
+  if (client.tokenEndpointAuthMethod !== credentials.method) {
     await spendHashing();
-    onFailure(found.client.clientId, "wrong_method");
+    onFailure(client.clientId, "wrong_method");
     throw failed;
   }
-  if (credentials.method === "none") return { client: found.client, method: "none" };
-  const ok = await matchesAnySecret(
-    credentials.secret!,
-    found.secrets.map((s) => s.secretHash),
+  switch (credentials.method) {
+    case "none":
+      return { client, method: "none" };
+    case "private_key_jwt": {
+      const result = await verifyClientAssertion(credentials.assertion!, client, assertionAudiences);
+      if (!result.ok) {
+        onFailure(client.clientId, "bad_assertion", result.reason);
+        throw failed;
+      }
+      const ttl = Math.max(60, result.expiresAt - Math.floor(Date.now() / 1000) + 60);
+      const fresh = await ephemeralStore<true>(env, tenant.id, "assertion-jti", `${client.clientId}:${result.jti}`).claim(ttl);
+      if (!fresh) {
+        onFailure(client.clientId, "replayed_assertion");
+        throw failed;
+      }
+      return { client, method: "private_key_jwt" };
+    }
+    default: {
+      const ok = await matchesAnySecret(
+        credentials.secret!,
+        found.secrets.map((s) => s.secretHash),
+      );
+      if (!ok) {
+        onFailure(client.clientId, "wrong_secret");
+        throw failed;
+      }
+      return { client, method: credentials.method };
+    }
+  }
+}
+
+/**
+ * Authenticates the client calling one of this tenant's back-channel endpoints, recording
+ * failures of known clients (after the response) in the audit trail.
+ */
+export function authenticateCaller(
+  c: Context<AppEnv>,
+  params: TokenParameters,
+  endpoint: string,
+): Promise<AuthenticatedClient> {
+  const tenant = c.var.tenant;
+  const issuer = issuerFor(c.env, tenant.slug);
+  const credentials = presentedCredentials(c.req.header("Authorization"), params, issuer);
+  return authenticateClient(
+    c.env,
+    openDirectory(c.env, tenant, c.var.stats),
+    tenant,
+    credentials,
+    issuer,
+    // RFC 7523 wants the token endpoint as audience; OIDC also allows the issuer.
+    [`${issuer}/${endpoint}`, `${issuer}/token`, issuer],
+    (clientId, reason, detail) =>
+      c.executionCtx.waitUntil(
+        openDirectory(c.env, tenant).audit.record({
+          type: "client.authentication_failed",
+          actorType: "client",
+          actorId: clientId,
+          clientId,
+          ip: clientIpOf(c.req.raw),
+          userAgent: c.req.header("User-Agent") ?? null,
+          details: { reason, method: credentials.method, endpoint, ...(detail ? { detail } : {}) },
+        }),
+      ),
   );
-  if (!ok) {
-    onFailure(found.client.clientId, "wrong_secret");
-    throw failed;
-  }
-  return { client: found.client, method: credentials.method };
 }

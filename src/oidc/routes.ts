@@ -1,17 +1,24 @@
-// Everything under an issuer, {PUBLIC_BASE_URL}/t/{slug}: discovery, JWKS, token endpoint.
-import { Hono } from "hono";
-import { ConfigurationError, issuerFor, SLUG_PATTERN, SYSTEM_TENANT_SLUG } from "../config";
-import { openDirectory, openTenantRegistry, type AuditEventInput, type Tenant } from "../directory";
+// Everything under an issuer, {PUBLIC_BASE_URL}/t/{slug}: discovery, JWKS, the
+// authorization and token endpoints, PAR, UserInfo, revocation, introspection, logout,
+// and the hosted interaction pages.
+import { Hono, type Context } from "hono";
+import { ConfigurationError, issuerFor, SLUG_PATTERN } from "../config";
+import { openTenantRegistry } from "../directory";
 import type { AppEnv } from "../env";
 import { publicCors } from "../http/cors";
-import { publishedJwks } from "../keys";
-import { clientIpOf } from "../http/client-ip";
-import { authenticateClient, presentedCredentials } from "./client-auth";
-import { discoveryDocument } from "./discovery";
-import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable, UnsupportedGrantType } from "./errors";
-import { clientCredentialsGrant } from "./grants/client-credentials";
-import { readTokenParameters } from "./token/parameters";
 import { logFailure } from "../http/log";
+import { interactionRoutes } from "../interaction/routes";
+import { publishedJwks } from "../keys";
+import { authorizationEndpoint } from "./authorize/endpoint";
+import { pushedAuthorizationRequestEndpoint } from "./authorize/par";
+import { authorizationErrorPage } from "./authorize/respond";
+import { discoveryDocument } from "./discovery";
+import { endSessionEndpoint } from "./end-session";
+import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from "./errors";
+import { introspectionEndpoint } from "./introspection";
+import { revocationEndpoint } from "./revocation";
+import { tokenEndpoint } from "./token/endpoint";
+import { userInfoEndpoint } from "./userinfo";
 
 export const oidcRoutes = new Hono<AppEnv>();
 
@@ -23,11 +30,14 @@ oidcRoutes.use("*", async (c, next) => {
   await next();
 });
 
-oidcRoutes.use("/.well-known/openid-configuration", publicCors);
-oidcRoutes.get("/.well-known/openid-configuration", (c) => {
+export function discoveryResponse(c: Context<AppEnv>) {
   c.header("Cache-Control", "public, max-age=300");
-  return c.json(discoveryDocument(issuerFor(c.env, c.var.tenant.slug)));
-});
+  return c.json(discoveryDocument(issuerFor(c.env, c.var.tenant.slug), c.var.tenant));
+}
+
+oidcRoutes.use("/.well-known/*", publicCors);
+oidcRoutes.get("/.well-known/openid-configuration", discoveryResponse);
+oidcRoutes.get("/.well-known/oauth-authorization-server", discoveryResponse);
 
 oidcRoutes.use("/jwks", publicCors);
 oidcRoutes.get("/jwks", async (c) => {
@@ -36,69 +46,36 @@ oidcRoutes.get("/jwks", async (c) => {
   return c.json(jwks);
 });
 
-oidcRoutes.use("/token", publicCors);
-oidcRoutes.post("/token", async (c) => {
-  const tenant: Tenant = c.var.tenant;
-  const issuer = issuerFor(c.env, tenant.slug);
-  const params = await readTokenParameters(c.req.raw);
-  const directory = openDirectory(c.env, tenant, c.var.stats);
-  const grantType = params.get("grant_type");
-  if (!grantType) throw new InvalidRequest("the 'grant_type' parameter is required");
+// Front channel: no CORS, HTML answers.
+oidcRoutes.on(["GET", "POST"], "/authorize", authorizationEndpoint);
+oidcRoutes.on(["GET", "POST"], "/logout", endSessionEndpoint);
+oidcRoutes.route("/interaction", interactionRoutes);
 
-  const credentials = presentedCredentials(c.req.header("Authorization"), params, issuer);
-  // Audit records are written after the response, outside the request's query count:
-  // they are not on the path the client waits for.
-  const record = (event: AuditEventInput) => c.executionCtx.waitUntil(openDirectory(c.env, tenant).audit.record(event));
-  const requestFacts = { ip: clientIpOf(c.req.raw), userAgent: c.req.header("User-Agent") ?? null };
-  const authenticated = await authenticateClient(
-    c.env,
-    directory,
-    tenant.slug === SYSTEM_TENANT_SLUG,
-    credentials,
-    issuer,
-    (clientId, reason) =>
-      record({
-        type: "client.authentication_failed",
-        actorType: "client",
-        actorId: clientId,
-        clientId,
-        ...requestFacts,
-        details: { reason, method: credentials.method, grant_type: grantType },
-      }),
-  );
+// Back channel: CORS for browser apps, JSON answers.
+for (const path of ["/token", "/userinfo", "/revoke", "/introspect"]) oidcRoutes.use(path, publicCors);
+oidcRoutes.post("/token", tokenEndpoint);
+oidcRoutes.post("/par", pushedAuthorizationRequestEndpoint);
+oidcRoutes.on(["GET", "POST"], "/userinfo", userInfoEndpoint);
+oidcRoutes.post("/revoke", revocationEndpoint);
+oidcRoutes.post("/introspect", introspectionEndpoint);
 
-  if (grantType !== "client_credentials")
-    throw new UnsupportedGrantType(`the grant type '${grantType}' is not supported`);
-  const { response, jti, audience } = await clientCredentialsGrant(
-    c.env,
-    c.var.stats,
-    directory,
-    tenant,
-    issuer,
-    authenticated,
-    params,
-  );
-  record({
-    type: "token.issued",
-    actorType: "client",
-    actorId: authenticated.client.clientId,
-    clientId: authenticated.client.clientId,
-    ...requestFacts,
-    details: { grant_type: grantType, audience, scope: response.scope, jti },
+for (const path of ["/token", "/par", "/revoke", "/introspect"]) {
+  oidcRoutes.all(path, () => {
+    throw new InvalidRequest("this endpoint accepts POST only", 405, { Allow: "POST, OPTIONS" });
   });
-  return c.json(response, 200, { "Cache-Control": "no-store", Pragma: "no-cache" });
-});
+}
 
-oidcRoutes.all("/token", () => {
-  throw new InvalidRequest("the token endpoint accepts POST only", 405, { Allow: "POST, OPTIONS" });
-});
+const FRONT_CHANNEL = /\/(authorize|logout|interaction)(\/|$)/;
 
 oidcRoutes.onError((error, c) => {
   if (error instanceof OAuthError) return error.toResponse();
+  const path = new URL(c.req.url).pathname;
   if (error instanceof ConfigurationError) {
     logFailure("configuration error", error);
     return new TemporarilyUnavailable("the server is not configured correctly").toResponse();
   }
-  logFailure(`oidc endpoint failed: ${c.req.method} ${new URL(c.req.url).pathname}`, error);
+  logFailure(`oidc endpoint failed: ${c.req.method} ${path}`, error);
+  if (FRONT_CHANNEL.test(path))
+    return authorizationErrorPage(c, "Something went wrong on our side. Please go back to the application and try again.", 500);
   return new ServerError().toResponse();
 });

@@ -17,6 +17,19 @@ export const tenants = sqliteTable("tenants", {
   /** Identifier of the API resource used as `aud` when a token request names none. */
   defaultResource: text("default_resource"),
   accessTokenTtl: integer("access_token_ttl").notNull().default(3600),
+  idTokenTtl: integer("id_token_ttl").notNull().default(3600),
+  /** Refresh token families: absolute lifetime, and how long one may sit unused. */
+  refreshTokenTtl: integer("refresh_token_ttl").notNull().default(2_592_000),
+  refreshTokenIdleTtl: integer("refresh_token_idle_ttl").notNull().default(1_209_600),
+  /** SSO sessions: absolute lifetime, and how long one may sit unused. */
+  sessionTtl: integer("session_ttl").notNull().default(604_800),
+  sessionIdleTtl: integer("session_idle_ttl").notNull().default(259_200),
+  requirePushedAuthorizationRequests: integer("require_pushed_authorization_requests", { mode: "boolean" })
+    .notNull()
+    .default(false),
+  /** Consecutive failed sign-ins that lock an account (for devices it does not know). */
+  signInLockThreshold: integer("sign_in_lock_threshold").notNull().default(10),
+  signInLockSeconds: integer("sign_in_lock_seconds").notNull().default(900),
   signingKeyRotationDays: integer("signing_key_rotation_days").notNull().default(90),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
@@ -125,6 +138,9 @@ export const clients = sqliteTable(
       .notNull()
       .default(false),
     accessTokenTtl: integer("access_token_ttl"),
+    idTokenTtl: integer("id_token_ttl"),
+    refreshTokenTtl: integer("refresh_token_ttl"),
+    refreshTokenIdleTtl: integer("refresh_token_idle_ttl"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -233,6 +249,27 @@ export const userRoles = sqliteTable(
     foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete("cascade"),
     foreignKey({ columns: [t.tenantId, t.roleId], foreignColumns: [roles.tenantId, roles.id] }).onDelete("cascade"),
     index("user_roles_role_idx").on(t.tenantId, t.roleId),
+  ],
+);
+
+/** Scopes a user granted a third-party client; first-party clients never ask. */
+export const consents = sqliteTable(
+  "consents",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    clientId: text("client_id").notNull(),
+    scope: text("scope").notNull(),
+    grantedAt: integer("granted_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.clientId, t.scope] }),
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete("cascade"),
+    foreignKey({
+      columns: [t.tenantId, t.clientId],
+      foreignColumns: [clients.tenantId, clients.clientId],
+    }).onDelete("cascade"),
+    index("consents_client_idx").on(t.tenantId, t.clientId),
   ],
 );
 

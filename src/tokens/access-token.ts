@@ -10,17 +10,20 @@ export interface AccessTokenClaims {
   issuer: string;
   /** The client itself for client_credentials, the user otherwise. */
   subject: string;
-  audience: string;
+  audience: string | string[];
   clientId: string;
   scope: string;
   ttlSeconds: number;
   alg: SigningAlg;
+  /** auth_time, acr, amr for user tokens (RFC 9068 2.2.1), and our private claims. */
+  extra?: Record<string, unknown>;
 }
 
 export interface IssuedAccessToken {
   token: string;
   jti: string;
   expiresIn: number;
+  expiresAt: number;
 }
 
 export async function issueAccessToken(
@@ -32,7 +35,7 @@ export async function issueAccessToken(
   const signingKey = await signingKeyFor(env, stats, tenantId, claims.alg);
   const jti = randomToken(16);
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ client_id: claims.clientId, scope: claims.scope })
+  const token = await new SignJWT({ ...claims.extra, client_id: claims.clientId, scope: claims.scope })
     .setProtectedHeader({ alg: claims.alg, typ: "at+jwt", kid: signingKey.kid })
     .setIssuer(claims.issuer)
     .setSubject(claims.subject)
@@ -41,5 +44,5 @@ export async function issueAccessToken(
     .setExpirationTime(now + claims.ttlSeconds)
     .setJti(jti)
     .sign(signingKey.key);
-  return { token, jti, expiresIn: claims.ttlSeconds };
+  return { token, jti, expiresIn: claims.ttlSeconds, expiresAt: now + claims.ttlSeconds };
 }

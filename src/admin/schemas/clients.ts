@@ -29,6 +29,10 @@ const uniqueStrings = (max: number) =>
     z.transform((values: string[]) => [...new Set(values)]),
   );
 
+const refreshLifetime = z
+  .int("must be a whole number of seconds")
+  .check(z.minimum(300, "must be at least 300 seconds"), z.maximum(31_536_000, "must be at most a year"));
+
 const metadataShape = {
   client_name: z.nullable(text(200)),
   application_type: described(
@@ -72,6 +76,9 @@ const metadataShape = {
     z.nullable(tokenTtlSchema),
     "Overrides the API resource's and the tenant's token lifetime",
   ),
+  id_token_ttl: described(z.nullable(tokenTtlSchema), "Overrides the tenant's ID token lifetime"),
+  refresh_token_ttl: described(z.nullable(refreshLifetime), "Overrides the tenant's absolute refresh token lifetime"),
+  refresh_token_idle_ttl: described(z.nullable(refreshLifetime), "Overrides the tenant's refresh token idle lifetime"),
 };
 
 /** Defaults from RFC 7591 section 2 where it has them. */
@@ -95,6 +102,9 @@ export const CLIENT_DEFAULTS: ClientRuleInput & Omit<ClientApiMetadata, keyof Cl
   contacts: [],
   require_pushed_authorization_requests: false,
   access_token_ttl: null,
+  id_token_ttl: null,
+  refresh_token_ttl: null,
+  refresh_token_idle_ttl: null,
 };
 
 const fullMetadataSchema = z.object(metadataShape);
@@ -148,6 +158,9 @@ export const clientSchema = z.object({
   contacts: z.array(z.string()),
   require_pushed_authorization_requests: z.boolean(),
   access_token_ttl: z.nullable(z.int()),
+  id_token_ttl: z.nullable(z.int()),
+  refresh_token_ttl: z.nullable(z.int()),
+  refresh_token_idle_ttl: z.nullable(z.int()),
   client_id_issued_at: described(z.int(), "RFC 7591: seconds since the epoch"),
   created_at: timestamp,
   updated_at: timestamp,
@@ -215,6 +228,9 @@ export function toApiMetadata(client: Client): ClientApiMetadata {
     contacts: client.contacts,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     access_token_ttl: client.accessTokenTtl,
+    id_token_ttl: client.idTokenTtl,
+    refresh_token_ttl: client.refreshTokenTtl,
+    refresh_token_idle_ttl: client.refreshTokenIdleTtl,
   };
 }
 
@@ -240,6 +256,9 @@ export function fromApiMetadata(clientId: string, meta: ClientApiMetadata): Clie
     contacts: meta.contacts,
     requirePushedAuthorizationRequests: meta.require_pushed_authorization_requests,
     accessTokenTtl: meta.access_token_ttl,
+    idTokenTtl: meta.id_token_ttl,
+    refreshTokenTtl: meta.refresh_token_ttl,
+    refreshTokenIdleTtl: meta.refresh_token_idle_ttl,
   };
 }
 

@@ -2,32 +2,14 @@
 // for itself. Scopes granted are those requested (all it may have when none are), each
 // allowed by both the client's registered `scope` and the resource's scopes.
 import { MANAGEMENT_AUDIENCE, MANAGEMENT_TOKEN_TTL } from "../../admin/management-resource";
-import type { Directory, Tenant } from "../../directory";
-import type { Env } from "../../env";
-import type { RequestStats } from "../../storage/database";
 import { issueAccessToken } from "../../tokens";
-import type { AuthenticatedClient } from "../client-auth";
 import { InvalidScope, UnauthorizedClient } from "../errors";
 import { requestedResource } from "../resources";
 import { parseScope } from "../scopes";
-import type { TokenParameters } from "../token/parameters";
+import type { GrantContext, GrantResult } from "./context";
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: number;
-  scope: string;
-}
-
-export async function clientCredentialsGrant(
-  env: Env,
-  stats: RequestStats,
-  directory: Directory,
-  tenant: Tenant,
-  issuer: string,
-  authenticated: AuthenticatedClient,
-  params: TokenParameters,
-): Promise<{ response: TokenResponse; jti: string; audience: string }> {
+export async function clientCredentialsGrant(context: GrantContext): Promise<GrantResult> {
+  const { env, stats, directory, tenant, issuer, authenticated, params } = context;
   const { client } = authenticated;
   if (authenticated.method === "none")
     throw new UnauthorizedClient("public clients cannot use the client_credentials grant");
@@ -56,13 +38,7 @@ export async function clientCredentialsGrant(
     alg: resource.signingAlg,
   });
   return {
-    response: {
-      access_token: issued.token,
-      token_type: "Bearer",
-      expires_in: issued.expiresIn,
-      scope: granted.join(" "),
-    },
-    jti: issued.jti,
-    audience: resource.identifier,
+    response: { access_token: issued.token, token_type: "Bearer", expires_in: issued.expiresIn, scope: granted.join(" ") },
+    audit: { userId: null, details: { audience: resource.identifier, scope: granted.join(" "), jti: issued.jti } },
   };
 }

@@ -20,6 +20,11 @@ export class TokenParameters {
   has(name: string): boolean {
     return this.get(name) !== undefined;
   }
+
+  /** Every non-empty parameter, in order. */
+  entries(): [string, string][] {
+    return [...this.form.entries()].filter(([, value]) => value !== "");
+  }
 }
 
 /** The body's bytes, or null as soon as it exceeds `limit` (the rest is not read). */

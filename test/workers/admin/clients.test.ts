@@ -645,7 +645,7 @@ describe("clients", () => {
       [{ ...cb, grant_types: "authorization_code" }, "#/grant_types"],
       [{ ...cb, response_types: ["token"] }, "#/response_types/0"],
       [{ ...cb, token_endpoint_auth_method: "client_secret_jwt" }, "#/token_endpoint_auth_method"],
-      [{ ...cb, token_endpoint_auth_method: "private_key_jwt" }, "#/token_endpoint_auth_method"],
+      [{ ...cb, token_endpoint_auth_method: "private_key_jwt" }, "#/jwks_uri"],
       [{ ...cb, jwks: { keys: [PUBLIC_EC_JWK] }, jwks_uri: "https://app.example.com/jwks" }, "#/jwks"],
       [{ ...cb, jwks: { keys: [{ ...PUBLIC_EC_JWK, d: "private" }] } }, "#/jwks/keys/0/d"],
       [{ ...cb, jwks: { keys: [{ crv: "P-256" }] } }, "#/jwks/keys/0/kty"],

@@ -44,6 +44,9 @@ export function clientMetadata(clientId: string, overrides: Partial<ClientMetada
     contacts: [],
     requirePushedAuthorizationRequests: false,
     accessTokenTtl: null,
+    idTokenTtl: null,
+    refreshTokenTtl: null,
+    refreshTokenIdleTtl: null,
     ...overrides,
   };
 }
@@ -87,6 +90,7 @@ export async function populate(tenant: Tenant, tag: string) {
   const kid = `kid-${tag}`;
   await directory.signingKeys.apply({ insert: [signingKey(kid, tenant.id)], update: [], remove: [] });
   await directory.audit.record({ type: "test.event", actorType: "system", userId: user.id, details: { tag } });
+  await directory.consents.grant(user.id, clientId, ["openid", "profile"]);
   return { directory, user, resource, role, client, clientId, kid };
 }
 
@@ -102,6 +106,7 @@ export const TENANT_TABLES = [
   "user_roles",
   "signing_keys",
   "audit_events",
+  "consents",
 ] as const;
 
 export async function countRows(table: (typeof TENANT_TABLES)[number], tenantId: string): Promise<number> {

@@ -29,6 +29,7 @@ describe("schema: what the migrations create", () => {
         "audit_events",
         "client_secrets",
         "clients",
+        "consents",
         "password_credentials",
         "role_permissions",
         "roles",
@@ -81,7 +82,7 @@ describe("schema: what the migrations create", () => {
       }
     }
     // 14 declared indexes + the UNIQUE on tenants.slug.
-    expect(expected.length).toBe(15);
+    expect(expected.length).toBe(16);
     const present = await rows<{ name: string; tbl_name: string }>(
       "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'",
     );
@@ -149,7 +150,7 @@ describe("schema: what the migrations create", () => {
       total += expectedKeys.length;
     }
     // 6 single-column tenant keys + 6 composite (tenant_id, id) ones.
-    expect(total).toBe(12);
+    expect(total).toBe(14);
   });
 
   it("creates the system tenant", async () => {

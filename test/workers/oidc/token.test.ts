@@ -331,9 +331,15 @@ describe("client_credentials: errors (RFC 6749 5.2)", () => {
       "password",
       "implicit",
       "urn:ietf:params:oauth:grant-type:device_code",
-      "authorization_code",
+      "urn:ietf:params:oauth:grant-type:jwt-bearer",
     ]) {
       await expectError(await tokenRequest("acme", { grant_type: grant }, asApp()), 400, "unsupported_grant_type");
+    }
+  });
+
+  it("unauthorized_client for grants the client is not registered for", async () => {
+    for (const grant of ["authorization_code", "refresh_token"]) {
+      await expectError(await tokenRequest("acme", { grant_type: grant }, asApp()), 400, "unauthorized_client");
     }
   });
 
@@ -462,14 +468,34 @@ describe("hot path cost", () => {
 describe("discovery", () => {
   it("advertises exactly the implemented endpoints and methods", async () => {
     const document = await json(await call("GET", "/t/acme/.well-known/openid-configuration"));
-    expect(document).toEqual({
-      issuer: `${BASE}/t/acme`,
-      token_endpoint: `${BASE}/t/acme/token`,
-      jwks_uri: `${BASE}/t/acme/jwks`,
-      grant_types_supported: ["client_credentials"],
-      response_types_supported: [],
-      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    const issuer = `${BASE}/t/acme`;
+    expect(document).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/authorize`,
+      token_endpoint: `${issuer}/token`,
+      userinfo_endpoint: `${issuer}/userinfo`,
+      jwks_uri: `${issuer}/jwks`,
+      pushed_authorization_request_endpoint: `${issuer}/par`,
+      revocation_endpoint: `${issuer}/revoke`,
+      introspection_endpoint: `${issuer}/introspect`,
+      end_session_endpoint: `${issuer}/logout`,
+      response_types_supported: ["code"],
+      response_modes_supported: ["query", "form_post"],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
+      code_challenge_methods_supported: ["S256"],
+      subject_types_supported: ["public"],
+      id_token_signing_alg_values_supported: ["ES256", "RS256"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+      authorization_response_iss_parameter_supported: true,
+      require_pushed_authorization_requests: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
     });
+    expect(document.token_endpoint_auth_signing_alg_values_supported).not.toContain("none");
+    expect(document.token_endpoint_auth_signing_alg_values_supported).not.toContain("HS256");
+    // The RFC 8414 location serves the same document.
+    const rfc8414 = await json(await call("GET", "/.well-known/oauth-authorization-server/t/acme"));
+    expect(rfc8414).toEqual(document);
     expect(env.PUBLIC_BASE_URL).toBe(BASE);
   });
 

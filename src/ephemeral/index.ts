@@ -1,0 +1,20 @@
+// Typed access to Ephemeral objects: the key names the object, scoped by tenant.
+import type { Env } from "../env";
+
+export { Ephemeral } from "./ephemeral";
+
+type Purpose = "interaction" | "par" | "assertion-jti" | "logout";
+
+function stub(env: Env, tenantId: string, purpose: Purpose, key: string) {
+  return env.EPHEMERAL.get(env.EPHEMERAL.idFromName(`${tenantId}:${purpose}:${key}`));
+}
+
+export function ephemeralStore<T>(env: Env, tenantId: string, purpose: Purpose, key: string) {
+  const object = stub(env, tenantId, purpose, key);
+  return {
+    put: (value: T, ttlSeconds: number) => object.put(value, ttlSeconds),
+    get: () => object.get() as Promise<T | null>,
+    take: () => object.take() as Promise<T | null>,
+    claim: (ttlSeconds: number) => object.claim(ttlSeconds),
+  };
+}

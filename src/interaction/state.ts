@@ -1,0 +1,87 @@
+// An interaction is an authorization request waiting for the user: to sign in, choose an
+// account or consent. It is stored (15 minutes) in an Ephemeral object and bound to the
+// browser that started it by a cookie, so nobody else can complete it; its forms carry a
+// CSRF token of their own.
+import type { AppEnv } from "../env";
+import type { Context } from "hono";
+import { randomToken, sha256Base64url, timingSafeEqual, utf8 } from "../crypto/encoding";
+import type { Tenant } from "../directory";
+import { ephemeralStore } from "../ephemeral";
+import type { Env } from "../env";
+import type { AuthorizationRequest } from "../oidc/authorize/request";
+import { clearCookie, interactionCookie, readCookie, writeCookie } from "../sessions/cookies";
+
+export const INTERACTION_TTL = 15 * 60;
+
+export interface Interaction {
+  id: string;
+  request: AuthorizationRequest;
+  csrf: string;
+  bindingHash: string;
+  createdAt: number;
+  /** The subject named by a valid id_token_hint. */
+  hintSubject: string | null;
+  /** Set when the user signed in during this interaction: prompt=login and max_age are then met. */
+  authenticatedAt: number | null;
+  accountChosen: boolean;
+  consented: boolean;
+  /** "Use another account": ask for credentials even though a session exists. */
+  forceLogin: boolean;
+}
+
+type AnyContext = Context<AppEnv>;
+
+function store(env: Env, tenant: Tenant, id: string) {
+  return ephemeralStore<Interaction>(env, tenant.id, "interaction", id);
+}
+
+export async function startInteraction(
+  c: AnyContext,
+  tenant: Tenant,
+  request: AuthorizationRequest,
+  hintSubject: string | null,
+): Promise<Interaction> {
+  const id = randomToken(16);
+  const binding = randomToken(32);
+  const interaction: Interaction = {
+    id,
+    request,
+    csrf: randomToken(32),
+    bindingHash: await sha256Base64url(binding),
+    createdAt: Math.floor(Date.now() / 1000),
+    hintSubject,
+    authenticatedAt: null,
+    accountChosen: false,
+    consented: false,
+    forceLogin: false,
+  };
+  await store(c.env, tenant, id).put(interaction, INTERACTION_TTL);
+  writeCookie(c, interactionCookie(c.env, tenant.slug, id), binding, INTERACTION_TTL);
+  return interaction;
+}
+
+/** The interaction, if it exists and this browser started it. */
+export async function loadInteraction(c: AnyContext, tenant: Tenant, id: string): Promise<Interaction | null> {
+  if (!/^[A-Za-z0-9_-]{22}$/.test(id)) return null;
+  const binding = readCookie(c, interactionCookie(c.env, tenant.slug, id));
+  if (!binding) return null;
+  const interaction = await store(c.env, tenant, id).get();
+  if (!interaction) return null;
+  const presented = await sha256Base64url(binding);
+  return timingSafeEqual(utf8.encode(presented), utf8.encode(interaction.bindingHash)) ? interaction : null;
+}
+
+export async function saveInteraction(env: Env, tenant: Tenant, interaction: Interaction): Promise<void> {
+  const remaining = interaction.createdAt + INTERACTION_TTL - Math.floor(Date.now() / 1000);
+  await store(env, tenant, interaction.id).put(interaction, Math.max(1, remaining));
+}
+
+/** Ends the interaction: the next use of it finds nothing. */
+export async function finishInteraction(c: AnyContext, tenant: Tenant, interaction: Interaction): Promise<boolean> {
+  clearCookie(c, interactionCookie(c.env, tenant.slug, interaction.id));
+  return (await store(c.env, tenant, interaction.id).take()) !== null;
+}
+
+export function csrfMatches(interaction: Interaction, presented: unknown): boolean {
+  return typeof presented === "string" && timingSafeEqual(utf8.encode(presented), utf8.encode(interaction.csrf));
+}

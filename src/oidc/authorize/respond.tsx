@@ -1,0 +1,41 @@
+/** @jsxImportSource hono/jsx */
+// Sending an authorization response back to the client (RFC 6749 4.1.2, 4.1.2.1), by
+// redirect (query) or by a self-submitting form (OAuth 2.0 Form Post Response Mode),
+// always with `iss` (RFC 9207).
+import type { Context } from "hono";
+import { pageHeaders } from "../../ui/headers";
+import { ErrorPage } from "../../ui/pages/messages";
+import { FormPostPage } from "../../ui/pages/form-post";
+import { safeDescription } from "../errors";
+import type { ResponseTarget } from "./request";
+
+export function authorizationResponse(
+  c: Context,
+  target: ResponseTarget,
+  issuer: string,
+  values: Record<string, string>,
+): Response | Promise<Response> {
+  const fields: Record<string, string> = { ...values, ...(target.state !== null ? { state: target.state } : {}), iss: issuer };
+  if (target.responseMode === "form_post") {
+    const origin = new URL(target.redirectUri).origin;
+    return c.html(<FormPostPage action={target.redirectUri} fields={fields} />, 200, pageHeaders({ script: true, formAction: origin }));
+  }
+  const url = new URL(target.redirectUri);
+  for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
+  return new Response(null, { status: 303, headers: { Location: url.toString(), "Cache-Control": "no-store" } });
+}
+
+export function authorizationError(
+  c: Context,
+  target: ResponseTarget,
+  issuer: string,
+  error: string,
+  description: string,
+): Response | Promise<Response> {
+  return authorizationResponse(c, target, issuer, { error, error_description: safeDescription(description) });
+}
+
+/** For requests that cannot be trusted with a redirect: tell the user instead. */
+export function authorizationErrorPage(c: Context, message: string, status: 400 | 404 | 500 = 400): Response | Promise<Response> {
+  return c.html(<ErrorPage title="This request cannot be completed" message={message} />, status, pageHeaders());
+}

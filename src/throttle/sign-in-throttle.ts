@@ -1,0 +1,58 @@
+// The Durable Object that holds sign-in throttling state: one per (tenant, login) and one
+// per (tenant, IP). One writer at a time makes the counting exact under concurrency.
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import {
+  attemptAccount,
+  attemptIp,
+  emptyAccount,
+  emptyIp,
+  succeedAccount,
+  succeedIp,
+  type AccountState,
+  type Decision,
+  type IpState,
+  type LockPolicy,
+} from "./policy";
+
+const now = () => Math.floor(Date.now() / 1000);
+const FORGET_AFTER_MS = 2 * 86_400_000;
+
+export class SignInThrottle extends DurableObject<Env> {
+  private async remember() {
+    // Idle state is dropped after two days; any attempt pushes the deadline back.
+    await this.ctx.storage.setAlarm(Date.now() + FORGET_AFTER_MS);
+  }
+
+  async attemptAccount(deviceId: string | null, policy: LockPolicy): Promise<Decision> {
+    const stored = (await this.ctx.storage.get<AccountState>("account")) ?? emptyAccount();
+    const { state, decision } = attemptAccount(stored, now(), deviceId, policy);
+    if (state !== stored) await this.ctx.storage.put("account", state);
+    await this.remember();
+    return decision;
+  }
+
+  async succeedAccount(deviceId: string | null, trusted: boolean): Promise<void> {
+    const stored = (await this.ctx.storage.get<AccountState>("account")) ?? emptyAccount();
+    await this.ctx.storage.put("account", succeedAccount(stored, now(), deviceId, trusted));
+  }
+
+  /** Returns the decision and the attempt's timestamp (to refund on success). */
+  async attemptIp(): Promise<{ decision: Decision; at: number }> {
+    const stored = (await this.ctx.storage.get<IpState>("ip")) ?? emptyIp();
+    const at = now();
+    const { state, decision } = attemptIp(stored, at);
+    await this.ctx.storage.put("ip", state);
+    await this.remember();
+    return { decision, at };
+  }
+
+  async succeedIp(at: number): Promise<void> {
+    const stored = await this.ctx.storage.get<IpState>("ip");
+    if (stored) await this.ctx.storage.put("ip", succeedIp(stored, at));
+  }
+
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+  }
+}
