@@ -1,8 +1,10 @@
 // Users of a tenant, and the roles they hold.
 import * as z from "zod/mini";
+import { toRfc3339 } from "../../config";
+import { userState } from "../../sessions";
 import { notFound, invalidField } from "../problem";
 import { defineRoute, managementAudit, type AdminContext } from "../route";
-import { listOf, page, paginationShape } from "../schemas/common";
+import { listOf, page, paginationShape, timestamp } from "../schemas/common";
 import { presentRole, roleSchema } from "../schemas/roles";
 import {
   presentUser,
@@ -15,6 +17,19 @@ import {
 
 const userParams = z.object({ tenant: z.string(), user_id: z.string() });
 const userRoleParams = z.extend(userParams, { role_id: z.string() });
+
+const consentSchema = z.object({ client_id: z.string(), scopes: z.array(z.string()), granted_at: timestamp });
+const sessionSchema = z.object({
+  id: z.string(),
+  created_at: timestamp,
+  authenticated_at: timestamp,
+  last_active_at: timestamp,
+  expires_at: timestamp,
+  amr: z.array(z.string()),
+  clients: z.array(z.string()),
+  ip: z.nullable(z.string()),
+  user_agent: z.nullable(z.string()),
+});
 
 async function existingUser(c: AdminContext, id: string) {
   const user = await c.var.directory.users.get(id);
@@ -120,6 +135,9 @@ export const userRoutes = [
           },
         ),
       );
+      // Blocking or a new password ends every session and refresh token of the user.
+      if (body.blocked === true || credential !== undefined)
+        await userState(c.env, c.var.target.id, existing.id).endEverything();
       return c.json(presentUser(await existingUser(c, existing.id)));
     },
   }),
@@ -137,6 +155,7 @@ export const userRoutes = [
     async handler(c, { params }) {
       const user = await existingUser(c, params.user_id);
       await c.var.directory.users.delete(user.id, managementAudit(c, "user.deleted"));
+      await userState(c.env, c.var.target.id, user.id).endEverything();
       return c.body(null, 204);
     },
   }),
@@ -205,6 +224,100 @@ export const userRoutes = [
         params.role_id,
         managementAudit(c, "user.role_removed", { role: params.role_id }),
       );
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/tenants/{tenant}/users/{user_id}/consents",
+    operationId: "listUserConsents",
+    summary: "List what a user allowed third-party apps to do",
+    tag: "Users",
+    scope: "users:read",
+    access: "tenant",
+    params: userParams,
+    responses: { 200: { description: "Consents by client", schema: z.object({ data: z.array(consentSchema) }) } },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      const consents = await c.var.directory.consents.listForUser(user.id);
+      return c.json({
+        data: consents.map((consent) => ({
+          client_id: consent.clientId,
+          scopes: consent.scopes,
+          granted_at: toRfc3339(consent.grantedAt)!,
+        })),
+      });
+    },
+  }),
+  defineRoute({
+    method: "delete",
+    path: "/tenants/{tenant}/users/{user_id}/consents/{client_id}",
+    operationId: "revokeUserConsent",
+    summary: "Withdraw a user's consent to an app",
+    description: "The app's refresh tokens for this user are revoked too; it must ask again.",
+    tag: "Users",
+    scope: "users:write",
+    access: "tenant",
+    params: z.extend(userParams, { client_id: z.string() }),
+    responses: { 204: { description: "Withdrawn" } },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      const removed = await c.var.directory.consents.revoke(
+        user.id,
+        params.client_id,
+        managementAudit(c, "consent.revoked", { client: params.client_id }),
+      );
+      if (!removed) throw notFound(`the user has not consented to client '${params.client_id}'`);
+      await userState(c.env, c.var.target.id, user.id).revokeClient(params.client_id);
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/tenants/{tenant}/users/{user_id}/sessions",
+    operationId: "listUserSessions",
+    summary: "List a user's single sign-on sessions",
+    tag: "Users",
+    scope: "users:read",
+    access: "tenant",
+    params: userParams,
+    responses: { 200: { description: "Live sessions", schema: z.object({ data: z.array(sessionSchema) }) } },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      const sessions = await userState(c.env, c.var.target.id, user.id).listSessions();
+      return c.json({
+        data: sessions.map((session) => ({
+          id: session.sid,
+          created_at: toRfc3339(session.createdAt)!,
+          authenticated_at: toRfc3339(session.authTime)!,
+          last_active_at: toRfc3339(session.lastActiveAt)!,
+          expires_at: toRfc3339(Math.min(session.expiresAt, session.lastActiveAt + session.idleTtl))!,
+          amr: session.amr,
+          clients: session.clients,
+          ip: session.ip,
+          user_agent: session.userAgent,
+        })),
+      });
+    },
+  }),
+  defineRoute({
+    method: "delete",
+    path: "/tenants/{tenant}/users/{user_id}/sessions",
+    operationId: "endUserSessions",
+    summary: "Sign a user out everywhere",
+    description: "Ends every session and revokes every refresh token of the user.",
+    tag: "Users",
+    scope: "users:write",
+    access: "tenant",
+    params: userParams,
+    responses: { 204: { description: "Signed out everywhere" } },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      const ended = await userState(c.env, c.var.target.id, user.id).endEverything();
+      await c.var.directory.audit.record({
+        ...managementAudit(c, "user.signed_out_everywhere", { sessions: ended.sessions, families: ended.families }),
+        userId: user.id,
+      });
       return c.body(null, 204);
     },
   }),
