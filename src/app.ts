@@ -43,7 +43,9 @@ app.get("/.well-known/oauth-authorization-server/t/:tenant", async (c) => {
 
 // Assets of the hosted pages: versioned paths, so they can be cached for a year.
 const ASSET_CACHE = "public, max-age=31536000, immutable";
-app.get(UI_CSS_PATH, (c) => c.body(UI_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": ASSET_CACHE }));
+app.get(UI_CSS_PATH, (c) =>
+  c.body(UI_CSS, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": ASSET_CACHE }),
+);
 app.get(FORM_POST_JS_PATH, (c) =>
   c.body(FORM_POST_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": ASSET_CACHE }),
 );

@@ -6,7 +6,18 @@ import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify, type JWTVe
 import type { Client } from "../directory";
 
 export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-export const ASSERTION_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+export const ASSERTION_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
 /** Assertions must expire within this many seconds: it bounds how long a jti is remembered. */
 export const ASSERTION_MAX_LIFETIME = 3600;
 
@@ -63,7 +74,8 @@ export async function verifyClientAssertion(
     const now = Math.floor(Date.now() / 1000);
     if (payload.exp! - now > ASSERTION_MAX_LIFETIME)
       return { ok: false, reason: `the assertion must expire within ${ASSERTION_MAX_LIFETIME} seconds` };
-    if (typeof payload.jti !== "string" || payload.jti.length > 256) return { ok: false, reason: "the assertion jti is invalid" };
+    if (typeof payload.jti !== "string" || payload.jti.length > 256)
+      return { ok: false, reason: "the assertion jti is invalid" };
     return { ok: true, jti: payload.jti, expiresAt: payload.exp! };
   } catch (error) {
     return { ok: false, reason: `the assertion is not valid (${(error as Error).name})` };

@@ -4,7 +4,7 @@ import { factory } from "../env";
 import { newRequestStats, openDatabase, type RequestStats } from "../storage/database";
 
 export function serverTimingValue(stats: RequestStats): string {
-  return `d1;desc="round_trips=${stats.d1RoundTrips} statements=${stats.d1Statements}", kv;desc="reads=${stats.kvReads}"`;
+  return `d1;desc="round_trips=${stats.d1RoundTrips} statements=${stats.d1Statements}", kv;desc="reads=${stats.kvReads}", do;desc="calls=${stats.durableObjectCalls}"`;
 }
 
 export const requestContext = factory.createMiddleware(async (c, next) => {

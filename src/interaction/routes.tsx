@@ -22,7 +22,6 @@ export const interactionRoutes = new Hono<AppEnv>();
 
 const DEVICE_COOKIE_TTL = 365 * 86_400;
 
-
 function expired(c: Context<AppEnv>) {
   return c.html(
     <ErrorPage
@@ -50,13 +49,22 @@ async function withInteraction(
   if (!interaction) return expired(c);
   let form: Record<string, string> = {};
   if (c.req.method === "POST") {
-    if (crossSite(c)) return c.html(<ErrorPage title="Request refused" message="This form was sent from another site." />, 403, pageHeaders());
+    if (crossSite(c))
+      return c.html(
+        <ErrorPage title="Request refused" message="This form was sent from another site." />,
+        403,
+        pageHeaders(),
+      );
     const type = c.req.header("Content-Type") ?? "";
     if (!type.startsWith("application/x-www-form-urlencoded")) return expired(c);
     const body = await c.req.parseBody();
     form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
     if (!csrfMatches(interaction, form.csrf))
-      return c.html(<ErrorPage title="Request refused" message="This form has expired. Reload the page and try again." />, 403, pageHeaders());
+      return c.html(
+        <ErrorPage title="Request refused" message="This form has expired. Reload the page and try again." />,
+        403,
+        pageHeaders(),
+      );
   }
   return handle(interaction, form);
 }
@@ -114,7 +122,12 @@ interactionRoutes.post("/:id/login", (c) =>
       { ip: clientIpOf(c.req.raw), userAgent: c.req.header("User-Agent") ?? null },
     );
     if (newDevice) writeCookie(c, deviceCookie(c.env), newDevice.value, DEVICE_COOKIE_TTL);
-    await saveInteraction(c.env, tenant, { ...interaction, authenticatedAt: now, accountChosen: true, forceLogin: false });
+    await saveInteraction(c.env, tenant, {
+      ...interaction,
+      authenticatedAt: now,
+      accountChosen: true,
+      forceLogin: false,
+    });
     return c.redirect(interactionPath(tenant, interaction), 303);
   }),
 );
@@ -144,7 +157,13 @@ interactionRoutes.post("/:id/consent", (c) =>
         clientId: request.clientId,
         details: { scopes: request.scopes },
       });
-      return authorizationError(c, request, issuerFor(c.env, tenant.slug), "access_denied", "the user denied the request");
+      return authorizationError(
+        c,
+        request,
+        issuerFor(c.env, tenant.slug),
+        "access_denied",
+        "the user denied the request",
+      );
     }
     await directory.consents.grant(session.userId, request.clientId, request.scopes, {
       type: "consent.granted",

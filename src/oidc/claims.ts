@@ -48,7 +48,9 @@ export function parseClaimsParameter(value: string | undefined): RequestedClaims
   const names = (member: unknown): string[] | null => {
     if (member === undefined || member === null) return [];
     if (typeof member !== "object" || Array.isArray(member)) return null;
-    return Object.keys(member).filter((name) => USER_CLAIMS.includes(name) || ["auth_time", "acr", "amr"].includes(name));
+    return Object.keys(member).filter(
+      (name) => USER_CLAIMS.includes(name) || ["auth_time", "acr", "amr"].includes(name),
+    );
   };
   const record = parsed as Record<string, unknown>;
   const idToken = names(record.id_token);

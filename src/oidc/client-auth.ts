@@ -140,7 +140,12 @@ export async function authenticateClient(
         throw failed;
       }
       const ttl = Math.max(60, result.expiresAt - Math.floor(Date.now() / 1000) + 60);
-      const fresh = await ephemeralStore<true>(env, tenant.id, "assertion-jti", `${client.clientId}:${result.jti}`).claim(ttl);
+      const fresh = await ephemeralStore<true>(
+        env,
+        tenant.id,
+        "assertion-jti",
+        `${client.clientId}:${result.jti}`,
+      ).claim(ttl);
       if (!fresh) {
         onFailure(client.clientId, "replayed_assertion");
         throw failed;

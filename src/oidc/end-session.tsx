@@ -32,7 +32,7 @@ async function readParameters(c: Context<AppEnv>): Promise<URLSearchParams | nul
 }
 
 async function endSession(c: Context<AppEnv>, tenant: Tenant, current: CurrentSession, clientId: string | null) {
-  const ended = await userState(c.env, tenant.id, current.userId).endSession(current.session.sid);
+  const ended = await userState(c.env, tenant.id, current.userId, c.var.stats).endSession(current.session.sid);
   forgetSessionCookie(c, tenant);
   await openDirectory(c.env, tenant, c.var.stats).audit.record({
     type: "user.signed_out",
@@ -54,7 +54,12 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
   const tenant = c.var.tenant;
   const issuer = issuerFor(c.env, tenant.slug);
   const form = await readParameters(c);
-  if (!form) return c.html(<ErrorPage title="Sign-out failed" message="The sign-out request is malformed." />, 400, pageHeaders());
+  if (!form)
+    return c.html(
+      <ErrorPage title="Sign-out failed" message="The sign-out request is malformed." />,
+      400,
+      pageHeaders(),
+    );
   const get = (name: string) => form.get(name) || undefined;
   const current = await currentSession(c, tenant);
 
@@ -62,11 +67,19 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
   if (c.req.method === "POST" && get("confirm") === "yes") {
     const origin = c.req.header("Origin");
     if (origin && origin !== "null" && origin !== new URL(publicBaseUrl(c.env)).origin)
-      return c.html(<ErrorPage title="Request refused" message="This form was sent from another site." />, 403, pageHeaders());
+      return c.html(
+        <ErrorPage title="Request refused" message="This form was sent from another site." />,
+        403,
+        pageHeaders(),
+      );
     const pending = await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", get("logout_id") ?? "-").take();
     const csrf = get("csrf") ?? "";
     if (!pending || !timingSafeEqual(utf8.encode(csrf), utf8.encode(pending.csrf)))
-      return c.html(<ErrorPage title="Sign-out failed" message="This sign-out page has expired. Try again." />, 400, pageHeaders());
+      return c.html(
+        <ErrorPage title="Sign-out failed" message="This sign-out page has expired. Try again." />,
+        400,
+        pageHeaders(),
+      );
     if (current && current.session.sid === pending.sid) await endSession(c, tenant, current, null);
     return signedOut(c, tenant);
   }
@@ -75,12 +88,21 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
   const hint = hintToken ? await verifyIdTokenHint(c.env, c.var.stats, tenant.id, issuer, hintToken) : null;
   const clientIdParameter = get("client_id");
   if (hint && clientIdParameter && !hint.audiences.includes(clientIdParameter))
-    return c.html(<ErrorPage title="Sign-out failed" message="The ID token was not issued to this application." />, 400, pageHeaders());
+    return c.html(
+      <ErrorPage title="Sign-out failed" message="The ID token was not issued to this application." />,
+      400,
+      pageHeaders(),
+    );
   const redirectUri = get("post_logout_redirect_uri");
 
   if (!hint) {
     // Nothing proves the request comes from the user's application: ask the user.
-    if (!current) return signedOut(c, tenant, redirectUri ? "You were not returned to the application: its sign-out request could not be verified." : null);
+    if (!current)
+      return signedOut(
+        c,
+        tenant,
+        redirectUri ? "You were not returned to the application: its sign-out request could not be verified." : null,
+      );
     const logoutId = randomToken(16);
     const pending: PendingLogout = { sid: current.session.sid, userId: current.userId, csrf: randomToken(32) };
     await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId).put(pending, CONFIRMATION_TTL);
@@ -102,7 +124,12 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
     const pending: PendingLogout = { sid: current.session.sid, userId: current.userId, csrf: randomToken(32) };
     await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId).put(pending, CONFIRMATION_TTL);
     return c.html(
-      <SignOutConfirmPage tenantName={tenant.displayName} action={`/t/${tenant.slug}/logout`} csrf={pending.csrf} fields={{ logout_id: logoutId }} />,
+      <SignOutConfirmPage
+        tenantName={tenant.displayName}
+        action={`/t/${tenant.slug}/logout`}
+        csrf={pending.csrf}
+        fields={{ logout_id: logoutId }}
+      />,
       200,
       pageHeaders(),
     );

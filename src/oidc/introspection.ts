@@ -22,7 +22,7 @@ export async function introspectionEndpoint(c: Context<AppEnv>): Promise<Respons
 
   const refresh = parseOpaque("refresh", token);
   if (refresh) {
-    const family = (await userState(c.env, tenant.id, refresh.userId).inspectRefresh(
+    const family = (await userState(c.env, tenant.id, refresh.userId, c.var.stats).inspectRefresh(
       refresh.recordId,
       refresh.secret,
     )) as FamilyRecord | null;

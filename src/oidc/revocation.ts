@@ -22,13 +22,20 @@ export async function revocationEndpoint(c: Context<AppEnv>): Promise<Response> 
   let revoked: { kind: string; userId: string | null; id: string } | null = null;
   const refresh = parseOpaque("refresh", token);
   if (refresh) {
-    const done = await userState(c.env, tenant.id, refresh.userId).revokeFamily(refresh.recordId, client.clientId, refresh.secret);
+    const done = await userState(c.env, tenant.id, refresh.userId, c.var.stats).revokeFamily(
+      refresh.recordId,
+      client.clientId,
+      refresh.secret,
+    );
     if (done) revoked = { kind: "refresh_token", userId: refresh.userId, id: refresh.recordId };
   } else {
     const issuer = issuerFor(c.env, tenant.slug);
     const payload = await verifyAccessToken(c.env, c.var.stats, tenant.id, issuer, token, { checkRevocation: false });
     if (payload && payload.client_id === client.clientId) {
-      await userState(c.env, tenant.id, revocationSubject(payload)).revokeAccessToken(payload.jti, payload.exp);
+      await userState(c.env, tenant.id, revocationSubject(payload), c.var.stats).revokeAccessToken(
+        payload.jti,
+        payload.exp,
+      );
       revoked = { kind: "access_token", userId: payload.sub.startsWith("usr_") ? payload.sub : null, id: payload.jti };
     }
   }

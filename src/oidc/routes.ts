@@ -76,6 +76,10 @@ oidcRoutes.onError((error, c) => {
   }
   logFailure(`oidc endpoint failed: ${c.req.method} ${path}`, error);
   if (FRONT_CHANNEL.test(path))
-    return authorizationErrorPage(c, "Something went wrong on our side. Please go back to the application and try again.", 500);
+    return authorizationErrorPage(
+      c,
+      "Something went wrong on our side. Please go back to the application and try again.",
+      500,
+    );
   return new ServerError().toResponse();
 });

@@ -21,7 +21,7 @@ function bearerError(c: Context<AppEnv>, status: 400 | 401 | 403, error: string,
 
 async function presentedToken(c: Context<AppEnv>): Promise<string | null | "ambiguous"> {
   const header = c.req.header("Authorization");
-  const fromHeader = header ? /^bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header)?.[1] ?? null : null;
+  const fromHeader = header ? (/^bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header)?.[1] ?? null) : null;
   let fromBody: string | null = null;
   if (c.req.method === "POST" && c.req.header("Content-Type")?.startsWith("application/x-www-form-urlencoded")) {
     const body = await c.req.parseBody();
@@ -42,10 +42,13 @@ export async function userInfoEndpoint(c: Context<AppEnv>): Promise<Response> {
       "Cache-Control": "no-store",
     });
   }
-  const payload = await verifyAccessToken(c.env, c.var.stats, tenant.id, issuer, token, { audience: `${issuer}/userinfo` });
+  const payload = await verifyAccessToken(c.env, c.var.stats, tenant.id, issuer, token, {
+    audience: `${issuer}/userinfo`,
+  });
   if (!payload) return bearerError(c, 401, "invalid_token", "the access token is invalid, expired or revoked");
   const scopes = payload.scope.split(" ");
-  if (!scopes.includes("openid")) return bearerError(c, 403, "insufficient_scope", "the access token lacks the openid scope", "openid");
+  if (!scopes.includes("openid"))
+    return bearerError(c, 403, "insufficient_scope", "the access token lacks the openid scope", "openid");
   const user = await openDirectory(c.env, tenant, c.var.stats).users.get(payload.sub);
   if (!user || user.status !== "active") return bearerError(c, 401, "invalid_token", "the account is no longer active");
   const requested = Array.isArray(payload.userinfo_claims) ? (payload.userinfo_claims as string[]) : [];

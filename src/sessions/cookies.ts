@@ -33,12 +33,7 @@ export function readCookie(c: Context<AppEnv>, spec: CookieSpec): string | undef
   return getCookie(c, spec.name);
 }
 
-export function writeCookie(
-  c: Context<AppEnv>,
-  spec: CookieSpec,
-  value: string,
-  maxAgeSeconds: number,
-): void {
+export function writeCookie(c: Context<AppEnv>, spec: CookieSpec, value: string, maxAgeSeconds: number): void {
   setCookie(c, spec.name, value, {
     path: spec.path,
     httpOnly: true,

@@ -3,6 +3,7 @@ import type { AppEnv } from "../env";
 import type { Context } from "hono";
 import type { Tenant } from "../directory";
 import type { Env } from "../env";
+import { countCalls, type RequestStats } from "../storage/database";
 import { formatOpaque, parseOpaque } from "../tokens/opaque";
 import { clearCookie, readCookie, sessionCookie, writeCookie } from "./cookies";
 import type { AuthenticationFacts, SessionRecord } from "./user-state";
@@ -18,8 +19,8 @@ export {
 } from "./user-state";
 
 /** The UserState of a user (or, for client-credentials tokens, of a client) of a tenant. */
-export function userState(env: Env, tenantId: string, subject: string) {
-  return env.USER_STATE.get(env.USER_STATE.idFromName(`${tenantId}:${subject}`));
+export function userState(env: Env, tenantId: string, subject: string, stats?: RequestStats) {
+  return countCalls(env.USER_STATE.get(env.USER_STATE.idFromName(`${tenantId}:${subject}`)), stats);
 }
 
 export interface CurrentSession {
@@ -33,7 +34,10 @@ type AnyContext = Context<AppEnv>;
 export async function currentSession(c: AnyContext, tenant: Tenant): Promise<CurrentSession | null> {
   const parts = parseOpaque("session", readCookie(c, sessionCookie(c.env, tenant.slug)));
   if (!parts) return null;
-  const session = await userState(c.env, tenant.id, parts.userId).readSession(parts.recordId, parts.secret);
+  const session = await userState(c.env, tenant.id, parts.userId, c.var.stats).readSession(
+    parts.recordId,
+    parts.secret,
+  );
   return session ? { userId: parts.userId, session } : null;
 }
 
@@ -44,7 +48,7 @@ export async function startSession(
   facts: AuthenticationFacts,
   client: { ip: string | null; userAgent: string | null },
 ): Promise<{ sid: string }> {
-  const created = await userState(c.env, tenant.id, userId).createSession({
+  const created = await userState(c.env, tenant.id, userId, c.var.stats).createSession({
     ...facts,
     ttl: tenant.sessionTtl,
     idleTtl: tenant.sessionIdleTtl,

@@ -79,8 +79,7 @@ export interface FamilyRecord extends AuthenticationFacts {
 
 export type Refused = { ok: false; reason: string; revokedFamily?: string };
 export type RedeemResult =
-  | { ok: true; grant: GrantDetails; refresh: { fid: string; secret: string; generation: number } | null }
-  | Refused;
+  { ok: true; grant: GrantDetails; refresh: { fid: string; secret: string; generation: number } | null } | Refused;
 export type RotateResult = { ok: true; family: FamilyRecord; secret: string } | Refused;
 
 export const CODE_TTL = 60;
@@ -110,7 +109,10 @@ export class UserState extends DurableObject<Env> {
     const t = now();
     const expired: string[] = [];
     for (const [key, value] of await this.storage.list<{ expiresAt: number; redeemed?: unknown }>()) {
-      const keepUntil = key.startsWith("code:") && (value as CodeRecord).redeemed ? value.expiresAt + REDEEMED_CODE_MEMORY : value.expiresAt;
+      const keepUntil =
+        key.startsWith("code:") && (value as CodeRecord).redeemed
+          ? value.expiresAt + REDEEMED_CODE_MEMORY
+          : value.expiresAt;
       if (typeof keepUntil === "number" && keepUntil <= t) expired.push(key);
     }
     for (let i = 0; i < expired.length; i += 128) await this.storage.delete(expired.slice(i, i + 128));
@@ -119,12 +121,14 @@ export class UserState extends DurableObject<Env> {
 
   // ---- sessions
 
-  async createSession(input: AuthenticationFacts & {
-    ttl: number;
-    idleTtl: number;
-    ip: string | null;
-    userAgent: string | null;
-  }): Promise<{ sid: string; secret: string; expiresAt: number }> {
+  async createSession(
+    input: AuthenticationFacts & {
+      ttl: number;
+      idleTtl: number;
+      ip: string | null;
+      userAgent: string | null;
+    },
+  ): Promise<{ sid: string; secret: string; expiresAt: number }> {
     const sid = newRecordId();
     const secret = newSecret();
     const t = now();
@@ -248,7 +252,8 @@ export class UserState extends DurableObject<Env> {
     return this.ctx.blockConcurrencyWhile(async () => {
       const key = `code:${input.codeId}`;
       const code = await this.storage.get<CodeRecord>(key);
-      if (!code || !sameHash(code.secretHash, secretHash)) return { ok: false, reason: "the authorization code is invalid" } satisfies Refused;
+      if (!code || !sameHash(code.secretHash, secretHash))
+        return { ok: false, reason: "the authorization code is invalid" } satisfies Refused;
       if (code.redeemed) {
         const revokedFamily = code.redeemed.familyId ?? undefined;
         if (code.redeemed.familyId) await this.storage.delete(`family:${code.redeemed.familyId}`);
@@ -265,11 +270,15 @@ export class UserState extends DurableObject<Env> {
       if (input.redirectUri !== code.redirectUri)
         return { ok: false, reason: "redirect_uri does not match the authorization request" } satisfies Refused;
       if (code.codeChallenge !== null) {
-        if (input.verifierChallenge === null) return { ok: false, reason: "code_verifier is required" } satisfies Refused;
+        if (input.verifierChallenge === null)
+          return { ok: false, reason: "code_verifier is required" } satisfies Refused;
         if (!sameHash(code.codeChallenge, input.verifierChallenge))
           return { ok: false, reason: "code_verifier does not match the code_challenge" } satisfies Refused;
       } else if (input.verifierChallenge !== null) {
-        return { ok: false, reason: "code_verifier was sent but the authorization request had no code_challenge" } satisfies Refused;
+        return {
+          ok: false,
+          reason: "code_verifier was sent but the authorization request had no code_challenge",
+        } satisfies Refused;
       }
 
       let refresh: { fid: string; secret: string; generation: number } | null = null;
@@ -304,8 +313,17 @@ export class UserState extends DurableObject<Env> {
       }
       code.redeemed = { at: t, familyId: refresh?.fid ?? null };
       await this.storage.put(key, code);
-      const { codeId: _c, secretHash: _s, redirectUri: _r, codeChallenge: _p, refresh: _f, createdAt: _t, expiresAt: _e, redeemed: _d, ...grant } =
-        code;
+      const {
+        codeId: _c,
+        secretHash: _s,
+        redirectUri: _r,
+        codeChallenge: _p,
+        refresh: _f,
+        createdAt: _t,
+        expiresAt: _e,
+        redeemed: _d,
+        ...grant
+      } = code;
       return { ok: true, grant, refresh };
     });
   }
@@ -316,11 +334,7 @@ export class UserState extends DurableObject<Env> {
    * Rotates a refresh token: the presented one must be the family's current token. A
    * token rotated out before is reuse: the whole family is revoked.
    */
-  async rotateRefresh(input: {
-    fid: string;
-    secret: string;
-    clientId: string;
-  }): Promise<RotateResult> {
+  async rotateRefresh(input: { fid: string; secret: string; clientId: string }): Promise<RotateResult> {
     const presented = await hashSecret(input.secret);
     const replacement = newSecret();
     const replacementHash = await hashSecret(replacement);
@@ -336,7 +350,8 @@ export class UserState extends DurableObject<Env> {
           revokedFamily: family.fid,
         } satisfies Refused;
       }
-      if (!sameHash(family.currentHash, presented)) return { ok: false, reason: "the refresh token is invalid or revoked" } satisfies Refused;
+      if (!sameHash(family.currentHash, presented))
+        return { ok: false, reason: "the refresh token is invalid or revoked" } satisfies Refused;
       if (family.clientId !== input.clientId)
         return { ok: false, reason: "the refresh token was issued to another client" } satisfies Refused;
       const t = now();

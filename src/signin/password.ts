@@ -25,7 +25,11 @@ export interface SignInContext {
   clientId: string;
 }
 
-export async function signInWithPassword(context: SignInContext, email: string, password: string): Promise<PasswordOutcome> {
+export async function signInWithPassword(
+  context: SignInContext,
+  email: string,
+  password: string,
+): Promise<PasswordOutcome> {
   const { env, tenant, directory, request, deviceId } = context;
   const login = (normalizeEmail(email) ?? email.trim().toLowerCase()).slice(0, 254);
   const ip = clientIpOf(request);
@@ -58,7 +62,10 @@ export async function signInWithPassword(context: SignInContext, email: string, 
     if (!check) await verifyAgainstNothing(password);
     await audit(
       "user.sign_in_failed",
-      { reason: !user ? "unknown_user" : "wrong_password", trusted_device: accountDecision.allowed && accountDecision.trustedDevice },
+      {
+        reason: !user ? "unknown_user" : "wrong_password",
+        trusted_device: accountDecision.allowed && accountDecision.trustedDevice,
+      },
       user?.id ?? null,
     );
     if (accountDecision.allowed && accountDecision.lockedNow)
@@ -77,7 +84,11 @@ export async function signInWithPassword(context: SignInContext, email: string, 
   }
   await Promise.all([
     directory.users.recordSignIn(user.id),
-    audit("user.signed_in", { method: "password", upgraded_hash: check.upgraded, trusted_device: trustedDevice }, user.id),
+    audit(
+      "user.signed_in",
+      { method: "password", upgraded_hash: check.upgraded, trusted_device: trustedDevice },
+      user.id,
+    ),
   ]);
   return { ok: true, user, trustedDevice };
 }

@@ -10,10 +10,12 @@ export interface RequestStats {
   d1RoundTrips: number;
   d1Statements: number;
   kvReads: number;
+  /** Calls to Durable Objects (RPC), through stubs made with `countCalls`. */
+  durableObjectCalls: number;
 }
 
 export function newRequestStats(): RequestStats {
-  return { d1RoundTrips: 0, d1Statements: 0, kvReads: 0 };
+  return { d1RoundTrips: 0, d1Statements: 0, kvReads: 0, durableObjectCalls: 0 };
 }
 
 export function openDatabase(d1: D1Database, stats: RequestStats): Database {
@@ -74,4 +76,19 @@ class CountingD1 {
   dump() {
     return this.inner.dump();
   }
+}
+
+/** Wraps a Durable Object stub so each method call counts as one round trip in `stats`. */
+export function countCalls<T extends object>(stub: T, stats: RequestStats | undefined): T {
+  if (!stats) return stub;
+  return new Proxy(stub, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || typeof property === "symbol") return value;
+      return (...args: unknown[]) => {
+        stats.durableObjectCalls++;
+        return Reflect.apply(value as (...a: unknown[]) => unknown, target, args);
+      };
+    },
+  });
 }

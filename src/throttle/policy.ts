@@ -83,7 +83,12 @@ export function attemptAccount(
 }
 
 /** Refunds a successful attempt and remembers the device as one the account knows. */
-export function succeedAccount(state: AccountState, now: number, deviceId: string | null, trusted: boolean): AccountState {
+export function succeedAccount(
+  state: AccountState,
+  now: number,
+  deviceId: string | null,
+  trusted: boolean,
+): AccountState {
   const devices = { ...state.devices };
   if (deviceId) devices[deviceId] = { addedAt: devices[deviceId]?.addedAt ?? now, failures: 0 };
   const kept = Object.entries(devices)
@@ -101,8 +106,14 @@ export function attemptIp(state: IpState, now: number): { state: IpState; decisi
   recent.push(now);
   const blockedUntil = recent.length > IP_MAX_FAILURES ? now + IP_BLOCK : 0;
   if (blockedUntil)
-    return { state: { failures: recent, blockedUntil }, decision: { allowed: false, reason: "ip_blocked", retryAfter: IP_BLOCK } };
-  return { state: { failures: recent, blockedUntil: 0 }, decision: { allowed: true, trustedDevice: false, lockedNow: false } };
+    return {
+      state: { failures: recent, blockedUntil },
+      decision: { allowed: false, reason: "ip_blocked", retryAfter: IP_BLOCK },
+    };
+  return {
+    state: { failures: recent, blockedUntil: 0 },
+    decision: { allowed: true, trustedDevice: false, lockedNow: false },
+  };
 }
 
 /** Refunds one counted attempt of a successful sign-in. */

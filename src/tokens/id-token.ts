@@ -29,7 +29,12 @@ export async function accessTokenHash(accessToken: string): Promise<string> {
   return base64url.encode(digest.slice(0, digest.length / 2));
 }
 
-export async function issueIdToken(env: Env, stats: RequestStats, tenantId: string, input: IdTokenInput): Promise<string> {
+export async function issueIdToken(
+  env: Env,
+  stats: RequestStats,
+  tenantId: string,
+  input: IdTokenInput,
+): Promise<string> {
   const key = await signingKeyFor(env, stats, tenantId, input.alg);
   const now = Math.floor(Date.now() / 1000);
   const { sub: _sub, ...claims } = input.claims;
@@ -71,7 +76,9 @@ export async function verifyIdTokenHint(
   issuer: string,
   token: string,
 ): Promise<VerifiedHint | null> {
-  const jwks = createLocalJWKSet((await publishedJwks(env, stats, tenantId)) as Parameters<typeof createLocalJWKSet>[0]);
+  const jwks = createLocalJWKSet(
+    (await publishedJwks(env, stats, tenantId)) as Parameters<typeof createLocalJWKSet>[0],
+  );
   let payload: JWTPayload;
   try {
     const verified = await jwtVerify(token, jwks, { issuer, algorithms: ["ES256", "RS256"] });

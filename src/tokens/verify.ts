@@ -30,7 +30,9 @@ export async function verifyAccessToken(
 ): Promise<AccessTokenPayload | null> {
   let payload: JWTPayload;
   try {
-    const jwks = createLocalJWKSet((await publishedJwks(env, stats, tenantId)) as Parameters<typeof createLocalJWKSet>[0]);
+    const jwks = createLocalJWKSet(
+      (await publishedJwks(env, stats, tenantId)) as Parameters<typeof createLocalJWKSet>[0],
+    );
     ({ payload } = await jwtVerify(token, jwks, {
       issuer,
       typ: "at+jwt",
@@ -44,7 +46,9 @@ export async function verifyAccessToken(
   const verified = payload as AccessTokenPayload;
   if (typeof verified.scope !== "string") verified.scope = "";
   if (options.checkRevocation !== false) {
-    const revoked = await userState(env, tenantId, revocationSubject(verified)).isAccessTokenRevoked(verified.jti);
+    const revoked = await userState(env, tenantId, revocationSubject(verified), stats).isAccessTokenRevoked(
+      verified.jti,
+    );
     if (revoked) return null;
   }
   return verified;

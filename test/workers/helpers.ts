@@ -74,13 +74,19 @@ export async function json<T = Record<string, any>>(response: Response): Promise
 }
 
 /** D1 round trips and KV reads the worker reported for a response (Server-Timing). */
-export function usage(response: Response): { d1RoundTrips: number; d1Statements: number; kvReads: number } {
+export function usage(response: Response): {
+  d1RoundTrips: number;
+  d1Statements: number;
+  kvReads: number;
+  durableObjectCalls: number;
+} {
   const header = response.headers.get("Server-Timing") ?? "";
   const number = (pattern: RegExp) => Number(pattern.exec(header)?.[1] ?? NaN);
   return {
     d1RoundTrips: number(/round_trips=(\d+)/),
     d1Statements: number(/statements=(\d+)/),
     kvReads: number(/reads=(\d+)/),
+    durableObjectCalls: number(/calls=(\d+)/),
   };
 }
 

@@ -14,11 +14,11 @@ describe("management API cost", () => {
 
     const read = await call("GET", `/admin/v1/tenants/acme/users/${created.id}`, { token });
     expect(read.status).toBe(200);
-    expect(usage(read)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0 });
+    expect(usage(read)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
 
     const list = await call("GET", "/admin/v1/tenants/acme/users?email=ANA@example.com", { token });
     expect((await json(list)).data).toHaveLength(1);
-    expect(usage(list)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0 });
+    expect(usage(list)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
   });
 
   it("writes a user, its password and its audit record in one batch", async () => {
@@ -30,6 +30,6 @@ describe("management API cost", () => {
       body: { email: "bo@example.com", password: "a long enough password" },
     });
     expect(created.status).toBe(201);
-    expect(usage(created)).toEqual({ d1RoundTrips: 1, d1Statements: 3, kvReads: 0 });
+    expect(usage(created)).toEqual({ d1RoundTrips: 1, d1Statements: 3, kvReads: 0, durableObjectCalls: 0 });
   });
 });

@@ -33,7 +33,7 @@ export async function completeAuthorization(
         offline: request.scopes.includes("offline_access"),
       }
     : null;
-  const issued = await userState(c.env, tenant.id, userId).issueCode({
+  const issued = await userState(c.env, tenant.id, userId, c.var.stats).issueCode({
     clientId: client.clientId,
     sid: session.sid,
     scope: request.scopes.join(" "),

@@ -45,9 +45,17 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
   let viaPar = false;
   const requestUri = form.get("request_uri");
   if (requestUri?.startsWith(PAR_URN_PREFIX)) {
-    const pushed = await ephemeralStore<PushedRequest>(c.env, tenant.id, "par", requestUri.slice(PAR_URN_PREFIX.length)).take();
+    const pushed = await ephemeralStore<PushedRequest>(
+      c.env,
+      tenant.id,
+      "par",
+      requestUri.slice(PAR_URN_PREFIX.length),
+    ).take();
     if (!pushed || pushed.clientId !== form.get("client_id"))
-      return authorizationErrorPage(c, "This authorization request has expired or was already used. Go back to the application and try again.");
+      return authorizationErrorPage(
+        c,
+        "This authorization request has expired or was already used. Go back to the application and try again.",
+      );
     form = new URLSearchParams(pushed.parameters);
     viaPar = true;
   }
@@ -61,12 +69,20 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
   if (validation.kind === "error")
     return authorizationError(c, validation.target, issuer, validation.error, validation.description);
   const { request, client } = validation;
-  if (twice.length) return authorizationError(c, request, issuer, "invalid_request", `the parameter '${twice[0]}' is repeated`);
+  if (twice.length)
+    return authorizationError(c, request, issuer, "invalid_request", `the parameter '${twice[0]}' is repeated`);
 
   let hintSubject: string | null = null;
   if (request.idTokenHint) {
     const hint = await verifyIdTokenHint(c.env, c.var.stats, tenant.id, issuer, request.idTokenHint);
-    if (!hint) return authorizationError(c, request, issuer, "invalid_request", "id_token_hint is not a valid ID token of this issuer");
+    if (!hint)
+      return authorizationError(
+        c,
+        request,
+        issuer,
+        "invalid_request",
+        "id_token_hint is not a valid ID token of this issuer",
+      );
     hintSubject = hint.subject;
   }
   return proceed(c, tenant, directory, client, request, null, hintSubject);

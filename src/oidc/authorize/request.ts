@@ -54,7 +54,8 @@ export async function validateAuthorizationRequest(
   context: { tenant: Tenant; directory: Directory; viaPar: boolean },
 ): Promise<Validation> {
   const clientId = get("client_id");
-  if (!clientId) return { kind: "page", message: "The request does not say which application is asking (client_id is missing)." };
+  if (!clientId)
+    return { kind: "page", message: "The request does not say which application is asking (client_id is missing)." };
   const client = await context.directory.clients.get(clientId);
   if (!client) return { kind: "page", message: "The application that sent you here is not known to this service." };
 
@@ -68,7 +69,10 @@ export async function validateAuthorizationRequest(
       return { kind: "page", message: "The request does not say where to send you back (redirect_uri is missing)." };
     redirectUri = client.redirectUris[0]!;
   } else if (!client.redirectUris.includes(redirectUri)) {
-    return { kind: "page", message: "The address this request would send you back to is not registered for the application." };
+    return {
+      kind: "page",
+      message: "The address this request would send you back to is not registered for the application.",
+    };
   }
 
   const responseModeParameter = get("response_mode");
@@ -90,11 +94,15 @@ export async function validateAuthorizationRequest(
   if (responseType !== "code") return fail("unsupported_response_type", "only response_type=code is supported");
   if (!client.grantTypes.includes("authorization_code") || !client.responseTypes.includes("code"))
     return fail("unauthorized_client", "this client is not registered for the authorization code flow");
-  if (!context.viaPar && (client.requirePushedAuthorizationRequests || context.tenant.requirePushedAuthorizationRequests))
+  if (
+    !context.viaPar &&
+    (client.requirePushedAuthorizationRequests || context.tenant.requirePushedAuthorizationRequests)
+  )
     return fail("invalid_request", "authorization requests must be pushed first (RFC 9126)");
 
   // Scopes: OpenID scopes, and scopes the client may have on the requested API.
-  for (const scope of scopes) if (!isScopeToken(scope)) return fail("invalid_scope", `'${scope}' is not a valid scope value`);
+  for (const scope of scopes)
+    if (!isScopeToken(scope)) return fail("invalid_scope", `'${scope}' is not a valid scope value`);
   const resourceParameters = get("resource");
   let resource: ApiResource | null = null;
   if (resourceParameters !== undefined) {
@@ -103,7 +111,8 @@ export async function validateAuthorizationRequest(
     resource = (await context.directory.resources.all()).find((r) => r.identifier === resourceParameters) ?? null;
     if (!resource) return fail("invalid_target", "the resource is not an API of this tenant");
   } else if (context.tenant.defaultResource) {
-    resource = (await context.directory.resources.all()).find((r) => r.identifier === context.tenant.defaultResource) ?? null;
+    resource =
+      (await context.directory.resources.all()).find((r) => r.identifier === context.tenant.defaultResource) ?? null;
   }
   const clientScopes = new Set(client.scope.split(" ").filter(Boolean));
   const apiScopes = new Set(resource?.scopes.map((s) => s.value).filter((s) => clientScopes.has(s)) ?? []);
@@ -117,7 +126,8 @@ export async function validateAuthorizationRequest(
   const method = get("code_challenge_method");
   if (codeChallenge !== null) {
     if (method !== "S256") return fail("invalid_request", "code_challenge_method must be S256");
-    if (!CODE_CHALLENGE.test(codeChallenge)) return fail("invalid_request", "code_challenge must be 43 base64url characters");
+    if (!CODE_CHALLENGE.test(codeChallenge))
+      return fail("invalid_request", "code_challenge must be 43 base64url characters");
   } else if (method !== undefined) {
     return fail("invalid_request", "code_challenge_method was sent without code_challenge");
   } else if (client.tokenEndpointAuthMethod === "none") {
@@ -127,7 +137,8 @@ export async function validateAuthorizationRequest(
   const prompt = list(get("prompt"));
   const unknownPrompt = prompt.find((p) => !(PROMPTS as readonly string[]).includes(p));
   if (unknownPrompt) return fail("invalid_request", `prompt '${unknownPrompt}' is not supported`);
-  if (prompt.includes("none") && prompt.length > 1) return fail("invalid_request", "prompt=none cannot be combined with other values");
+  if (prompt.includes("none") && prompt.length > 1)
+    return fail("invalid_request", "prompt=none cannot be combined with other values");
 
   const maxAgeParameter = get("max_age");
   let maxAge: number | null = null;
@@ -139,7 +150,8 @@ export async function validateAuthorizationRequest(
   const nonce = get("nonce") ?? null;
   if (nonce !== null && nonce.length > MAX_LENGTH.nonce) return fail("invalid_request", "nonce is too long");
   const loginHint = get("login_hint") ?? null;
-  if (loginHint !== null && loginHint.length > MAX_LENGTH.login_hint) return fail("invalid_request", "login_hint is too long");
+  if (loginHint !== null && loginHint.length > MAX_LENGTH.login_hint)
+    return fail("invalid_request", "login_hint is too long");
   const idTokenHint = get("id_token_hint") ?? null;
   if (idTokenHint !== null && idTokenHint.length > MAX_LENGTH.id_token_hint)
     return fail("invalid_request", "id_token_hint is too long");

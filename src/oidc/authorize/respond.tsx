@@ -15,10 +15,18 @@ export function authorizationResponse(
   issuer: string,
   values: Record<string, string>,
 ): Response | Promise<Response> {
-  const fields: Record<string, string> = { ...values, ...(target.state !== null ? { state: target.state } : {}), iss: issuer };
+  const fields: Record<string, string> = {
+    ...values,
+    ...(target.state !== null ? { state: target.state } : {}),
+    iss: issuer,
+  };
   if (target.responseMode === "form_post") {
     const origin = new URL(target.redirectUri).origin;
-    return c.html(<FormPostPage action={target.redirectUri} fields={fields} />, 200, pageHeaders({ script: true, formAction: origin }));
+    return c.html(
+      <FormPostPage action={target.redirectUri} fields={fields} />,
+      200,
+      pageHeaders({ script: true, formAction: origin }),
+    );
   }
   const url = new URL(target.redirectUri);
   for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
@@ -36,6 +44,10 @@ export function authorizationError(
 }
 
 /** For requests that cannot be trusted with a redirect: tell the user instead. */
-export function authorizationErrorPage(c: Context, message: string, status: 400 | 404 | 500 = 400): Response | Promise<Response> {
+export function authorizationErrorPage(
+  c: Context,
+  message: string,
+  status: 400 | 404 | 500 = 400,
+): Response | Promise<Response> {
   return c.html(<ErrorPage title="This request cannot be completed" message={message} />, status, pageHeaders());
 }

@@ -35,7 +35,7 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Gra
   if (!parts) throw new InvalidGrant("the authorization code is invalid");
 
   // Claims are typed `unknown` inside, which the RPC stub types cannot follow: name the result.
-  const redeemed = (await userState(env, tenant.id, parts.userId).redeemCode({
+  const redeemed = (await userState(env, tenant.id, parts.userId, context.stats).redeemCode({
     codeId: parts.recordId,
     secret: parts.secret,
     clientId: client.clientId,
@@ -69,7 +69,13 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Gra
       scope: grant.scope,
       ...(idToken ? { id_token: idToken } : {}),
       ...(refresh
-        ? { refresh_token: formatOpaque("refresh", { userId: parts.userId, recordId: refresh.fid, secret: refresh.secret }) }
+        ? {
+            refresh_token: formatOpaque("refresh", {
+              userId: parts.userId,
+              recordId: refresh.fid,
+              secret: refresh.secret,
+            }),
+          }
         : {}),
     },
     audit: {

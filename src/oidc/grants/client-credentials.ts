@@ -38,7 +38,12 @@ export async function clientCredentialsGrant(context: GrantContext): Promise<Gra
     alg: resource.signingAlg,
   });
   return {
-    response: { access_token: issued.token, token_type: "Bearer", expires_in: issued.expiresIn, scope: granted.join(" ") },
+    response: {
+      access_token: issued.token,
+      token_type: "Bearer",
+      expires_in: issued.expiresIn,
+      scope: granted.join(" "),
+    },
     audit: { userId: null, details: { audience: resource.identifier, scope: granted.join(" "), jti: issued.jti } },
   };
 }

@@ -29,13 +29,18 @@ export async function refreshTokenGrant(context: GrantContext): Promise<GrantRes
   const parts = parseOpaque("refresh", token);
   if (!parts) throw new InvalidGrant("the refresh token is invalid or revoked");
 
-  const state = userState(env, tenant.id, parts.userId);
+  const state = userState(env, tenant.id, parts.userId, context.stats);
   const [rotated, user] = await Promise.all([
-    state.rotateRefresh({ fid: parts.recordId, secret: parts.secret, clientId: client.clientId }) as Promise<RotateResult>,
+    state.rotateRefresh({
+      fid: parts.recordId,
+      secret: parts.secret,
+      clientId: client.clientId,
+    }) as Promise<RotateResult>,
     directory.users.get(parts.userId),
   ]);
   if (!("family" in rotated)) {
-    if (rotated.revokedFamily !== undefined) throw new RefreshReused(rotated.reason, parts.userId, rotated.revokedFamily);
+    if (rotated.revokedFamily !== undefined)
+      throw new RefreshReused(rotated.reason, parts.userId, rotated.revokedFamily);
     throw new InvalidGrant(rotated.reason);
   }
   const { family } = rotated;
@@ -71,6 +76,9 @@ export async function refreshTokenGrant(context: GrantContext): Promise<GrantRes
       refresh_token: formatOpaque("refresh", { userId: parts.userId, recordId: family.fid, secret: rotated.secret }),
       ...(idToken ? { id_token: idToken } : {}),
     },
-    audit: { userId: parts.userId, details: { scope: scope.join(" "), jti: access.jti, refresh_family: family.fid, generation: family.generation } },
+    audit: {
+      userId: parts.userId,
+      details: { scope: scope.join(" "), jti: access.jti, refresh_family: family.fid, generation: family.generation },
+    },
   };
 }

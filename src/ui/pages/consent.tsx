@@ -12,7 +12,15 @@ export interface ConsentPageProps {
   csrf: string;
 }
 
-export const ConsentPage: FC<ConsentPageProps> = ({ tenantName, clientName, logoUri, userEmail, scopes, action, csrf }) => (
+export const ConsentPage: FC<ConsentPageProps> = ({
+  tenantName,
+  clientName,
+  logoUri,
+  userEmail,
+  scopes,
+  action,
+  csrf,
+}) => (
   <Layout title={`Allow access · ${tenantName}`}>
     <div class="client">
       {logoUri ? <img src={logoUri} alt="" /> : null}

@@ -10,12 +10,12 @@ export const ErrorPage: FC<{ title: string; message: string }> = ({ title, messa
   </Layout>
 );
 
-export const SignOutConfirmPage: FC<{ tenantName: string; action: string; csrf: string; fields: Record<string, string> }> = ({
-  tenantName,
-  action,
-  csrf,
-  fields,
-}) => (
+export const SignOutConfirmPage: FC<{
+  tenantName: string;
+  action: string;
+  csrf: string;
+  fields: Record<string, string>;
+}> = ({ tenantName, action, csrf, fields }) => (
   <Layout title={`Sign out · ${tenantName}`}>
     <h1>Sign out?</h1>
     <p>You will be signed out of {tenantName} on this device.</p>

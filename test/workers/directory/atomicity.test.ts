@@ -110,7 +110,7 @@ describe("clients.rotateSecret", () => {
         actorType: "system",
       },
     );
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 3, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 3, kvReads: 0, durableObjectCalls: 0 });
   });
 
   it("update with removeAll and a new secret swaps them in one transaction", async () => {

@@ -16,11 +16,11 @@ describe("openDatabase query counting", () => {
     const db = openDatabase(env.DB, stats);
     const rows = await db.select().from(tenants).where(eq(tenants.slug, "system"));
     expect(rows.map((r) => r.id)).toEqual(["ten_system"]);
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
     await db.run(sql`SELECT 1`);
     await db.select({ id: tenants.id }).from(tenants).get();
     await db.select({ id: tenants.id }).from(tenants).values();
-    expect(stats).toEqual({ d1RoundTrips: 4, d1Statements: 4, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 4, d1Statements: 4, kvReads: 0, durableObjectCalls: 0 });
   });
 
   it("counts a drizzle batch of 3 statements as one round trip and three statements", async () => {
@@ -34,7 +34,7 @@ describe("openDatabase query counting", () => {
       db.update(roles).set({ description: "described" }).where(eq(roles.id, "rol_1")).returning(),
       db.select().from(roles).where(eq(roles.tenantId, "ten_system")),
     ]);
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 3, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 3, kvReads: 0, durableObjectCalls: 0 });
     // The batch really ran, in order, and drizzle mapped each result.
     expect(inserted.map((r) => r.name)).toEqual(["r1"]);
     expect(updated.map((r) => r.description)).toEqual(["described"]);
@@ -45,11 +45,11 @@ describe("openDatabase query counting", () => {
     const stats = newRequestStats();
     const db = openDatabase(env.DB, stats);
     await atomically(db, [db.select().from(tenants), db.select().from(roles)]);
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 2, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 2, kvReads: 0, durableObjectCalls: 0 });
     expect(await atomicallyAll(db, [])).toEqual([]);
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 2, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 2, kvReads: 0, durableObjectCalls: 0 });
     await atomicallyAll(db, [db.select().from(tenants)]);
-    expect(stats).toEqual({ d1RoundTrips: 2, d1Statements: 3, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 2, d1Statements: 3, kvReads: 0, durableObjectCalls: 0 });
   });
 
   it("a failed batch still counts as one round trip and rolls back every statement", async () => {
@@ -78,18 +78,18 @@ describe("round-trip budget of the data layer's hot paths", () => {
     const directory = openDirectory(env, tenant, stats);
     const auth = await directory.clients.getForAuthentication("app");
     expect(auth?.secrets.length).toBe(2);
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
 
     const user = await directory.users.create(
       { email: "ana@example.com" },
       { passwordHash: IMPORTED_HASH },
       { type: "user.created", actorType: "system" },
     );
-    expect(stats).toEqual({ d1RoundTrips: 2, d1Statements: 4, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 2, d1Statements: 4, kvReads: 0, durableObjectCalls: 0 });
 
     expect((await directory.users.get(user.id))?.hasPassword).toBe(true);
     expect((await directory.users.findByEmail("ANA@example.com"))?.id).toBe(user.id);
-    expect(stats).toEqual({ d1RoundTrips: 4, d1Statements: 6, kvReads: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 4, d1Statements: 6, kvReads: 0, durableObjectCalls: 0 });
   });
 
   it("the cached resource list costs one KV read and one D1 query on a miss, then nothing", async () => {
@@ -98,8 +98,8 @@ describe("round-trip budget of the data layer's hot paths", () => {
     const stats = newRequestStats();
     const directory = openDirectory(env, tenant, stats);
     expect((await directory.resources.all()).length).toBe(1);
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 1 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 1, durableObjectCalls: 0 });
     expect((await directory.resources.all()).length).toBe(1);
-    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 1 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 1, durableObjectCalls: 0 });
   });
 });

@@ -442,13 +442,13 @@ describe("hot path cost", () => {
     await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp());
     const token = await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp());
     expect(token.status).toBe(200);
-    expect(usage(token)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0 });
+    expect(usage(token)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
 
     await call("GET", "/t/acme/jwks");
     for (const path of ["/t/acme/.well-known/openid-configuration", "/t/acme/jwks"]) {
       const response = await call("GET", path);
       expect(response.status).toBe(200);
-      expect(usage(response)).toEqual({ d1RoundTrips: 0, d1Statements: 0, kvReads: 0 });
+      expect(usage(response)).toEqual({ d1RoundTrips: 0, d1Statements: 0, kvReads: 0, durableObjectCalls: 0 });
       expect(response.headers.get("Cache-Control")).toContain("max-age");
     }
   });
