@@ -46,6 +46,23 @@ async function endSession(c: Context<AppEnv>, tenant: Tenant, current: CurrentSe
   });
 }
 
+/** Asks the user to confirm: nothing proves this sign-out request comes from them. */
+async function askToConfirm(c: Context<AppEnv>, tenant: Tenant, current: CurrentSession) {
+  const logoutId = randomToken(16);
+  const pending: PendingLogout = { sid: current.session.sid, userId: current.userId, csrf: randomToken(32) };
+  await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId).put(pending, CONFIRMATION_TTL);
+  return c.html(
+    <SignOutConfirmPage
+      tenantName={tenant.displayName}
+      action={`/t/${tenant.slug}/logout`}
+      csrf={pending.csrf}
+      fields={{ logout_id: logoutId }}
+    />,
+    200,
+    pageHeaders(),
+  );
+}
+
 function signedOut(c: Context<AppEnv>, tenant: Tenant, note: string | null = null) {
   return c.html(<SignedOutPage tenantName={tenant.displayName} note={note} />, 200, pageHeaders());
 }
@@ -103,37 +120,11 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
         tenant,
         redirectUri ? "You were not returned to the application: its sign-out request could not be verified." : null,
       );
-    const logoutId = randomToken(16);
-    const pending: PendingLogout = { sid: current.session.sid, userId: current.userId, csrf: randomToken(32) };
-    await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId).put(pending, CONFIRMATION_TTL);
-    return c.html(
-      <SignOutConfirmPage
-        tenantName={tenant.displayName}
-        action={`/t/${tenant.slug}/logout`}
-        csrf={pending.csrf}
-        fields={{ logout_id: logoutId }}
-      />,
-      200,
-      pageHeaders(),
-    );
+    return askToConfirm(c, tenant, current);
   }
 
-  if (current && current.userId !== hint.subject) {
-    // The hint names someone else than who is signed in here: let the user decide.
-    const logoutId = randomToken(16);
-    const pending: PendingLogout = { sid: current.session.sid, userId: current.userId, csrf: randomToken(32) };
-    await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId).put(pending, CONFIRMATION_TTL);
-    return c.html(
-      <SignOutConfirmPage
-        tenantName={tenant.displayName}
-        action={`/t/${tenant.slug}/logout`}
-        csrf={pending.csrf}
-        fields={{ logout_id: logoutId }}
-      />,
-      200,
-      pageHeaders(),
-    );
-  }
+  // The hint names someone else than who is signed in here: let the user decide.
+  if (current && current.userId !== hint.subject) return askToConfirm(c, tenant, current);
 
   const clientId = clientIdParameter ?? (hint.audiences.length === 1 ? hint.audiences[0]! : null);
   if (current) await endSession(c, tenant, current, clientId);

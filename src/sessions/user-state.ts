@@ -56,7 +56,7 @@ interface CodeRecord extends GrantDetails {
   refresh: RefreshPolicy | null;
   createdAt: number;
   expiresAt: number;
-  redeemed: { at: number; familyId: string | null } | null;
+  redeemed: { at: number; familyId: string | null; accessToken: { jti: string; expiresAt: number } | null } | null;
 }
 
 export interface FamilyRecord extends AuthenticationFacts {
@@ -247,6 +247,8 @@ export class UserState extends DurableObject<Env> {
     redirectUri: string | null;
     /** BASE64URL(SHA-256(code_verifier)), or null when no verifier was sent. */
     verifierChallenge: string | null;
+    /** The access token this redemption will issue: revoked if the code is ever used again. */
+    accessToken: { jti: string; expiresAt: number };
   }): Promise<RedeemResult> {
     const secretHash = await hashSecret(input.secret);
     return this.ctx.blockConcurrencyWhile(async () => {
@@ -257,6 +259,8 @@ export class UserState extends DurableObject<Env> {
       if (code.redeemed) {
         const revokedFamily = code.redeemed.familyId ?? undefined;
         if (code.redeemed.familyId) await this.storage.delete(`family:${code.redeemed.familyId}`);
+        const first = code.redeemed.accessToken;
+        if (first) await this.storage.put(`revoked:${first.jti}`, { expiresAt: first.expiresAt });
         return {
           ok: false,
           reason: "the authorization code was already used; the tokens it gave are revoked",
@@ -311,7 +315,7 @@ export class UserState extends DurableObject<Env> {
           refresh = { fid, secret, generation: 1 };
         }
       }
-      code.redeemed = { at: t, familyId: refresh?.fid ?? null };
+      code.redeemed = { at: t, familyId: refresh?.fid ?? null, accessToken: input.accessToken };
       await this.storage.put(key, code);
       const {
         codeId: _c,

@@ -17,6 +17,8 @@ export interface AccessTokenClaims {
   alg: SigningAlg;
   /** auth_time, acr, amr for user tokens (RFC 9068 2.2.1), and our private claims. */
   extra?: Record<string, unknown>;
+  /** A jti chosen in advance (to record it before the token exists); random otherwise. */
+  jti?: string;
 }
 
 export interface IssuedAccessToken {
@@ -33,7 +35,7 @@ export async function issueAccessToken(
   claims: AccessTokenClaims,
 ): Promise<IssuedAccessToken> {
   const signingKey = await signingKeyFor(env, stats, tenantId, claims.alg);
-  const jti = randomToken(16);
+  const jti = claims.jti ?? randomToken(16);
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({ ...claims.extra, client_id: claims.clientId, scope: claims.scope })
     .setProtectedHeader({ alg: claims.alg, typ: "at+jwt", kid: signingKey.kid })
@@ -45,4 +47,8 @@ export async function issueAccessToken(
     .setJti(jti)
     .sign(signingKey.key);
   return { token, jti, expiresIn: claims.ttlSeconds, expiresAt: now + claims.ttlSeconds };
+}
+
+export function newJti(): string {
+  return randomToken(16);
 }

@@ -3,7 +3,8 @@
 // redirect_uri and the PKCE verifier. One Durable Object round trip.
 import { base64url, sha256 } from "../../crypto/encoding";
 import { userState, type RedeemResult } from "../../sessions";
-import { formatOpaque, parseOpaque } from "../../tokens";
+import { MAX_SIGNED_TOKEN_TTL } from "../../keys";
+import { formatOpaque, newJti, parseOpaque } from "../../tokens";
 import { InvalidGrant, InvalidRequest, UnauthorizedClient } from "../errors";
 import type { GrantContext, GrantResult } from "./context";
 import { issueUserTokens } from "./user-tokens";
@@ -34,6 +35,9 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Gra
   const parts = parseOpaque("code", code);
   if (!parts) throw new InvalidGrant("the authorization code is invalid");
 
+  // The access token's id is fixed now, so a later reuse of the code can revoke it too
+  // (remembered for the longest lifetime any token can have).
+  const jti = newJti();
   // Claims are typed `unknown` inside, which the RPC stub types cannot follow: name the result.
   const redeemed = (await userState(env, tenant.id, parts.userId, context.stats).redeemCode({
     codeId: parts.recordId,
@@ -41,6 +45,7 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Gra
     clientId: client.clientId,
     redirectUri: params.get("redirect_uri") ?? null,
     verifierChallenge: verifier ? base64url.encode(await sha256(verifier)) : null,
+    accessToken: { jti, expiresAt: Math.floor(Date.now() / 1000) + MAX_SIGNED_TOKEN_TTL },
   })) as RedeemResult;
   if (!("grant" in redeemed)) {
     if (redeemed.revokedFamily !== undefined || redeemed.reason.includes("already used"))
@@ -60,6 +65,7 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Gra
     nonce: grant.nonce,
     idTokenClaims: grant.idTokenClaims,
     userinfoClaims: grant.userinfoClaims,
+    jti,
   });
   return {
     response: {

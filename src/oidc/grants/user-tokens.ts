@@ -23,6 +23,8 @@ export interface UserTokenInput {
   /** Claims for the ID token; null when no ID token is due. */
   idTokenClaims: Record<string, unknown> | null;
   userinfoClaims: string[];
+  /** Chosen before the grant was recorded (see authorization-code.ts). */
+  jti?: string;
 }
 
 export async function issueUserTokens(input: UserTokenInput) {
@@ -40,6 +42,7 @@ export async function issueUserTokens(input: UserTokenInput) {
     scope: input.scope.join(" "),
     ttlSeconds: client.accessTokenTtl ?? resource?.accessTokenTtl ?? tenant.accessTokenTtl,
     alg: resource?.signingAlg ?? "ES256",
+    ...(input.jti ? { jti: input.jti } : {}),
     extra: {
       auth_time: input.facts.authTime,
       acr: input.facts.acr,
