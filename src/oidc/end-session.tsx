@@ -135,5 +135,7 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
   const target = new URL(redirectUri);
   const state = get("state");
   if (state) target.searchParams.set("state", state);
-  return new Response(null, { status: 303, headers: { Location: target.toString(), "Cache-Control": "no-store" } });
+  // Through the context, so the session cookie's deletion goes out with the redirect.
+  c.header("Cache-Control", "no-store");
+  return c.redirect(target.toString(), 303);
 }

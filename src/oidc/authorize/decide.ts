@@ -27,6 +27,8 @@ export function nextStep(input: DecisionInput): Step {
   if (!session || input.interaction?.forceLogin) return "login";
   if (!fresh) {
     if (input.prompt.includes("login")) return "login";
+    // max_age=0 means "authenticate now", whatever the clock says (OIDC Core 3.1.2.1, errata).
+    if (input.maxAge === 0) return "login";
     if (input.maxAge !== null && input.now - session.authTime > input.maxAge) return "login";
     if (input.hintSubject !== null && input.hintSubject !== session.userId) return "login";
     if (input.prompt.includes("select_account") && !input.interaction?.accountChosen) return "select_account";

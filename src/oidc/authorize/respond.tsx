@@ -30,7 +30,9 @@ export function authorizationResponse(
   }
   const url = new URL(target.redirectUri);
   for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
-  return new Response(null, { status: 303, headers: { Location: url.toString(), "Cache-Control": "no-store" } });
+  // Through the context, so cookies set or cleared earlier in this request are kept.
+  c.header("Cache-Control", "no-store");
+  return c.redirect(url.toString(), 303);
 }
 
 export function authorizationError(
