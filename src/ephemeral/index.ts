@@ -1,5 +1,6 @@
 // Typed access to Ephemeral objects: the key names the object, scoped by tenant.
 import type { Env } from "../env";
+import { countCalls, type RequestStats } from "../storage/database";
 
 export { Ephemeral } from "./ephemeral";
 
@@ -9,8 +10,8 @@ function stub(env: Env, tenantId: string, purpose: Purpose, key: string) {
   return env.EPHEMERAL.get(env.EPHEMERAL.idFromName(`${tenantId}:${purpose}:${key}`));
 }
 
-export function ephemeralStore<T>(env: Env, tenantId: string, purpose: Purpose, key: string) {
-  const object = stub(env, tenantId, purpose, key);
+export function ephemeralStore<T>(env: Env, tenantId: string, purpose: Purpose, key: string, stats?: RequestStats) {
+  const object = countCalls(stub(env, tenantId, purpose, key), stats);
   return {
     put: (value: T, ttlSeconds: number) => object.put(value, ttlSeconds),
     get: () => object.get() as Promise<T | null>,

@@ -9,6 +9,7 @@ import type { Tenant } from "../directory";
 import { ephemeralStore } from "../ephemeral";
 import type { Env } from "../env";
 import type { AuthorizationRequest } from "../oidc/authorize/request";
+import type { RequestStats } from "../storage/database";
 import { clearCookie, interactionCookie, readCookie, writeCookie } from "../sessions/cookies";
 
 export const INTERACTION_TTL = 15 * 60;
@@ -31,8 +32,8 @@ export interface Interaction {
 
 type AnyContext = Context<AppEnv>;
 
-function store(env: Env, tenant: Tenant, id: string) {
-  return ephemeralStore<Interaction>(env, tenant.id, "interaction", id);
+function store(env: Env, tenant: Tenant, id: string, stats?: RequestStats) {
+  return ephemeralStore<Interaction>(env, tenant.id, "interaction", id, stats);
 }
 
 export async function startInteraction(
@@ -55,7 +56,7 @@ export async function startInteraction(
     consented: false,
     forceLogin: false,
   };
-  await store(c.env, tenant, id).put(interaction, INTERACTION_TTL);
+  await store(c.env, tenant, id, c.var.stats).put(interaction, INTERACTION_TTL);
   writeCookie(c, interactionCookie(c.env, tenant.slug, id), binding, INTERACTION_TTL);
   return interaction;
 }
@@ -65,7 +66,7 @@ export async function loadInteraction(c: AnyContext, tenant: Tenant, id: string)
   if (!/^[A-Za-z0-9_-]{22}$/.test(id)) return null;
   const binding = readCookie(c, interactionCookie(c.env, tenant.slug, id));
   if (!binding) return null;
-  const interaction = await store(c.env, tenant, id).get();
+  const interaction = await store(c.env, tenant, id, c.var.stats).get();
   if (!interaction) return null;
   const presented = await sha256Base64url(binding);
   return timingSafeEqual(utf8.encode(presented), utf8.encode(interaction.bindingHash)) ? interaction : null;
@@ -79,7 +80,7 @@ export async function saveInteraction(env: Env, tenant: Tenant, interaction: Int
 /** Ends the interaction: the next use of it finds nothing. */
 export async function finishInteraction(c: AnyContext, tenant: Tenant, interaction: Interaction): Promise<boolean> {
   clearCookie(c, interactionCookie(c.env, tenant.slug, interaction.id));
-  return (await store(c.env, tenant, interaction.id).take()) !== null;
+  return (await store(c.env, tenant, interaction.id, c.var.stats).take()) !== null;
 }
 
 export function csrfMatches(interaction: Interaction, presented: unknown): boolean {

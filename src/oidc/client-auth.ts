@@ -11,6 +11,7 @@ import { sha256Base64url } from "../crypto/encoding";
 import { openDirectory, type Client, type Directory, type Tenant } from "../directory";
 import { ephemeralStore } from "../ephemeral";
 import type { AppEnv, Env } from "../env";
+import type { RequestStats } from "../storage/database";
 import { clientIpOf } from "../http/client-ip";
 import { InvalidClient, InvalidRequest } from "./errors";
 import type { TokenParameters } from "./token/parameters";
@@ -99,6 +100,7 @@ export async function authenticateClient(
   realm: string,
   assertionAudiences: string[],
   onFailure: (clientId: string, reason: ClientAuthFailure, detail?: string) => void = () => {},
+  stats?: RequestStats,
 ): Promise<AuthenticatedClient> {
   const failed = new InvalidClient("client authentication failed", realm);
   const spendHashing = async () => {
@@ -145,6 +147,7 @@ export async function authenticateClient(
         tenant.id,
         "assertion-jti",
         `${client.clientId}:${result.jti}`,
+        stats,
       ).claim(ttl);
       if (!fresh) {
         onFailure(client.clientId, "replayed_assertion");
@@ -198,5 +201,6 @@ export function authenticateCaller(
           details: { reason, method: credentials.method, endpoint, ...(detail ? { detail } : {}) },
         }),
       ),
+    c.var.stats,
   );
 }

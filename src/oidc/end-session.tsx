@@ -50,7 +50,7 @@ async function endSession(c: Context<AppEnv>, tenant: Tenant, current: CurrentSe
 async function askToConfirm(c: Context<AppEnv>, tenant: Tenant, current: CurrentSession) {
   const logoutId = randomToken(16);
   const pending: PendingLogout = { sid: current.session.sid, userId: current.userId, csrf: randomToken(32) };
-  await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId).put(pending, CONFIRMATION_TTL);
+  await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId, c.var.stats).put(pending, CONFIRMATION_TTL);
   return c.html(
     <SignOutConfirmPage
       tenantName={tenant.displayName}
@@ -89,7 +89,13 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
         403,
         pageHeaders(),
       );
-    const pending = await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", get("logout_id") ?? "-").take();
+    const pending = await ephemeralStore<PendingLogout>(
+      c.env,
+      tenant.id,
+      "logout",
+      get("logout_id") ?? "-",
+      c.var.stats,
+    ).take();
     const csrf = get("csrf") ?? "";
     if (!pending || !timingSafeEqual(utf8.encode(csrf), utf8.encode(pending.csrf)))
       return c.html(

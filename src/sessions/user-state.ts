@@ -46,12 +46,16 @@ export interface GrantDetails extends AuthenticationFacts {
   idTokenClaims: Record<string, unknown>;
   /** Individual claims the client asked for at the UserInfo endpoint (OIDC `claims`). */
   userinfoClaims: string[];
+  /** Individual claims asked for in the ID token: kept for ID tokens of later refreshes. */
+  idTokenClaimNames: string[];
 }
 
 interface CodeRecord extends GrantDetails {
   codeId: string;
   secretHash: string;
   redirectUri: string;
+  /** The authorization request named redirect_uri: the token request must repeat it. */
+  redirectUriRequired: boolean;
   codeChallenge: string | null;
   refresh: RefreshPolicy | null;
   createdAt: number;
@@ -61,6 +65,8 @@ interface CodeRecord extends GrantDetails {
 
 export interface FamilyRecord extends AuthenticationFacts {
   fid: string;
+  userinfoClaims: string[];
+  idTokenClaimNames: string[];
   clientId: string;
   sid: string | null;
   offline: boolean;
@@ -77,7 +83,7 @@ export interface FamilyRecord extends AuthenticationFacts {
   usedHashes: string[];
 }
 
-export type Refused = { ok: false; reason: string; revokedFamily?: string };
+export type Refused = { ok: false; reason: string; revokedFamily?: string; error?: "invalid_scope" };
 export type RedeemResult =
   { ok: true; grant: GrantDetails; refresh: { fid: string; secret: string; generation: number } | null } | Refused;
 export type RotateResult = { ok: true; family: FamilyRecord; secret: string } | Refused;
@@ -102,6 +108,24 @@ export class UserState extends DurableObject<Env> {
 
   private async scheduleCleanup() {
     if ((await this.storage.getAlarm()) === null) await this.storage.setAlarm(Date.now() + CLEANUP_INTERVAL_MS);
+  }
+
+  /**
+   * The session if it is still live (absolute and idle expiry); `touch` records the use,
+   * since refreshing a session-bound token is activity in that session.
+   */
+  private async liveSession(sid: string, t: number, touch: boolean): Promise<SessionRecord | null> {
+    const session = await this.storage.get<SessionRecord>(`session:${sid}`);
+    if (!session) return null;
+    if (session.expiresAt <= t || session.lastActiveAt + session.idleTtl <= t) {
+      await this.storage.delete(`session:${sid}`);
+      return null;
+    }
+    if (touch && t - session.lastActiveAt > SESSION_TOUCH_INTERVAL) {
+      session.lastActiveAt = t;
+      await this.storage.put(`session:${sid}`, session);
+    }
+    return session;
   }
 
   /** Drops expired records; runs again while anything is left. */
@@ -209,10 +233,15 @@ export class UserState extends DurableObject<Env> {
   // ---- authorization codes
 
   async issueCode(
-    grant: GrantDetails & { redirectUri: string; codeChallenge: string | null; refresh: RefreshPolicy | null },
+    grant: GrantDetails & {
+      redirectUri: string;
+      redirectUriRequired: boolean;
+      codeChallenge: string | null;
+      refresh: RefreshPolicy | null;
+    },
   ): Promise<{ codeId: string; secret: string } | Refused> {
     return this.ctx.blockConcurrencyWhile(async () => {
-      const session = await this.storage.get<SessionRecord>(`session:${grant.sid}`);
+      const session = await this.liveSession(grant.sid, now(), false);
       if (!session) return { ok: false, reason: "the session ended" } satisfies Refused;
       if (!session.clients.includes(grant.clientId)) {
         session.clients.push(grant.clientId);
@@ -271,7 +300,9 @@ export class UserState extends DurableObject<Env> {
       if (code.expiresAt <= t) return { ok: false, reason: "the authorization code has expired" } satisfies Refused;
       if (code.clientId !== input.clientId)
         return { ok: false, reason: "the authorization code was issued to another client" } satisfies Refused;
-      if (input.redirectUri !== code.redirectUri)
+      const redirectMatches =
+        input.redirectUri === code.redirectUri || (!code.redirectUriRequired && input.redirectUri === null);
+      if (!redirectMatches)
         return { ok: false, reason: "redirect_uri does not match the authorization request" } satisfies Refused;
       if (code.codeChallenge !== null) {
         if (input.verifierChallenge === null)
@@ -287,13 +318,15 @@ export class UserState extends DurableObject<Env> {
 
       let refresh: { fid: string; secret: string; generation: number } | null = null;
       if (code.refresh) {
-        const session = await this.storage.get<SessionRecord>(`session:${code.sid}`);
+        const session = await this.liveSession(code.sid, t, false);
         // A session-bound family cannot start once its session has ended.
         if (code.refresh.offline || session) {
           const fid = newRecordId();
           const secret = newSecret();
           const family: FamilyRecord = {
             fid,
+            userinfoClaims: code.userinfoClaims,
+            idTokenClaimNames: code.idTokenClaimNames,
             clientId: code.clientId,
             sid: code.refresh.offline ? null : code.sid,
             offline: code.refresh.offline,
@@ -321,6 +354,7 @@ export class UserState extends DurableObject<Env> {
         codeId: _c,
         secretHash: _s,
         redirectUri: _r,
+        redirectUriRequired: _q,
         codeChallenge: _p,
         refresh: _f,
         createdAt: _t,
@@ -338,7 +372,13 @@ export class UserState extends DurableObject<Env> {
    * Rotates a refresh token: the presented one must be the family's current token. A
    * token rotated out before is reuse: the whole family is revoked.
    */
-  async rotateRefresh(input: { fid: string; secret: string; clientId: string }): Promise<RotateResult> {
+  async rotateRefresh(input: {
+    fid: string;
+    secret: string;
+    clientId: string;
+    /** A narrower scope asked for; checked before anything rotates. */
+    scope: string[];
+  }): Promise<RotateResult> {
     const presented = await hashSecret(input.secret);
     const replacement = newSecret();
     const replacementHash = await hashSecret(replacement);
@@ -363,7 +403,16 @@ export class UserState extends DurableObject<Env> {
         await this.storage.delete(key);
         return { ok: false, reason: "the refresh token has expired" } satisfies Refused;
       }
-      if (family.sid && !(await this.storage.get(`session:${family.sid}`))) {
+      const granted = family.scope.split(" ");
+      const wider = input.scope.filter((s) => !granted.includes(s));
+      // Refused before rotating: the client keeps a working token.
+      if (wider.length)
+        return {
+          ok: false,
+          error: "invalid_scope",
+          reason: `not granted in the original authorization: ${wider.join(" ")}`,
+        } satisfies Refused;
+      if (family.sid && !(await this.liveSession(family.sid, t, true))) {
         await this.storage.delete(key);
         return { ok: false, reason: "the session this refresh token belonged to has ended" } satisfies Refused;
       }
@@ -385,7 +434,7 @@ export class UserState extends DurableObject<Env> {
     if (!family || !sameHash(family.currentHash, await hashSecret(secret))) return null;
     const t = now();
     if (family.expiresAt <= t || family.lastUsedAt + family.idleTtl <= t) return null;
-    if (family.sid && !(await this.storage.get(`session:${family.sid}`))) return null;
+    if (family.sid && !(await this.liveSession(family.sid, t, false))) return null;
     return family;
   }
 

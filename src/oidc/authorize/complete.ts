@@ -46,7 +46,9 @@ export async function completeAuthorization(
       ? releasedClaims(user, request.scopes, request.claims?.idToken ?? [])
       : {},
     userinfoClaims: request.claims?.userinfo ?? [],
+    idTokenClaimNames: request.claims?.idToken ?? [],
     redirectUri: request.redirectUri,
+    redirectUriRequired: request.redirectUriGiven,
     codeChallenge: request.codeChallenge,
     refresh,
   });

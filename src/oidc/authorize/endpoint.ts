@@ -50,6 +50,7 @@ export async function authorizationEndpoint(c: Context<AppEnv>): Promise<Respons
       tenant.id,
       "par",
       requestUri.slice(PAR_URN_PREFIX.length),
+      c.var.stats,
     ).take();
     if (!pushed || pushed.clientId !== form.get("client_id"))
       return authorizationErrorPage(

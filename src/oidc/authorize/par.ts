@@ -33,7 +33,7 @@ export async function pushedAuthorizationRequestEndpoint(c: Context<AppEnv>): Pr
   const id = randomToken(32);
   const parameters: [string, string][] = params.entries().filter(([name]) => !NOT_STORED.has(name));
   if (!parameters.some(([name]) => name === "client_id")) parameters.push(["client_id", authenticated.client.clientId]);
-  await ephemeralStore<PushedRequest>(c.env, tenant.id, "par", id).put(
+  await ephemeralStore<PushedRequest>(c.env, tenant.id, "par", id, c.var.stats).put(
     { clientId: authenticated.client.clientId, parameters },
     PAR_TTL,
   );

@@ -20,6 +20,8 @@ export interface ResponseTarget {
 }
 
 export interface AuthorizationRequest extends ResponseTarget {
+  /** Whether redirect_uri was in the request (RFC 6749 4.1.3 then wants it at the token endpoint). */
+  redirectUriGiven: boolean;
   clientId: string;
   scopes: string[];
   nonce: string | null;
@@ -63,6 +65,7 @@ export async function validateAuthorizationRequest(
   const scopes = list(scopeParameter);
   const openid = scopes.includes("openid");
   let redirectUri = get("redirect_uri");
+  const redirectUriGiven = redirectUri !== undefined;
   if (redirectUri === undefined) {
     // OAuth lets a client with a single registered URI leave it out; OpenID Connect does not.
     if (openid || client.redirectUris.length !== 1)
@@ -166,6 +169,7 @@ export async function validateAuthorizationRequest(
     client,
     request: {
       ...target,
+      redirectUriGiven,
       clientId: client.clientId,
       scopes: granted,
       nonce,

@@ -29,18 +29,21 @@ export async function refreshTokenGrant(context: GrantContext): Promise<GrantRes
   const parts = parseOpaque("refresh", token);
   if (!parts) throw new InvalidGrant("the refresh token is invalid or revoked");
 
+  const requested = parseScope(params.get("scope"));
   const state = userState(env, tenant.id, parts.userId, context.stats);
   const [rotated, user] = await Promise.all([
     state.rotateRefresh({
       fid: parts.recordId,
       secret: parts.secret,
       clientId: client.clientId,
+      scope: requested,
     }) as Promise<RotateResult>,
     directory.users.get(parts.userId),
   ]);
   if (!("family" in rotated)) {
     if (rotated.revokedFamily !== undefined)
       throw new RefreshReused(rotated.reason, parts.userId, rotated.revokedFamily);
+    if (rotated.error === "invalid_scope") throw new InvalidScope(rotated.reason);
     throw new InvalidGrant(rotated.reason);
   }
   const { family } = rotated;
@@ -48,11 +51,7 @@ export async function refreshTokenGrant(context: GrantContext): Promise<GrantRes
     await state.endEverything();
     throw new InvalidGrant("the account can no longer sign in");
   }
-  const familyScope = family.scope.split(" ");
-  const requested = parseScope(params.get("scope"));
-  const wider = requested.filter((s) => !familyScope.includes(s));
-  if (wider.length) throw new InvalidScope(`not granted in the original authorization: ${wider.join(" ")}`);
-  const scope = requested.length ? requested : familyScope;
+  const scope = requested.length ? requested : family.scope.split(" ");
 
   const { access, idToken } = await issueUserTokens({
     ...context,
@@ -64,8 +63,8 @@ export async function refreshTokenGrant(context: GrantContext): Promise<GrantRes
     sid: family.sid,
     // OIDC Core 12.2: a refreshed ID token carries no nonce.
     nonce: null,
-    idTokenClaims: scope.includes("openid") ? releasedClaims(user, scope) : null,
-    userinfoClaims: [],
+    idTokenClaims: scope.includes("openid") ? releasedClaims(user, scope, family.idTokenClaimNames ?? []) : null,
+    userinfoClaims: family.userinfoClaims ?? [],
   });
   return {
     response: {
