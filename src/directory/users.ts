@@ -2,7 +2,7 @@
 // always written together in one D1 batch (a transaction), so neither exists alone.
 import { and, asc, eq, gt, gte, lt } from "drizzle-orm";
 import { nowSeconds } from "../config";
-import { hashPassword, verifyPassword } from "../passwords";
+import { hashPassword, verifyAgainstNothing, verifyPassword } from "../passwords";
 import { atomically } from "../storage/batch";
 import type { Database } from "../storage/database";
 import { uniqueViolation } from "../storage/errors";
@@ -195,7 +195,11 @@ export function usersRepository(db: Database, tenantId: string) {
         .from(passwordCredentials)
         .where(and(eq(passwordCredentials.tenantId, tenantId), eq(passwordCredentials.userId, id)))
         .limit(1);
-      if (!credential) return { valid: false, upgraded: false };
+      if (!credential) {
+        // An account without a password costs the same hashing as a wrong password.
+        await verifyAgainstNothing(password);
+        return { valid: false, upgraded: false };
+      }
       const check = await verifyPassword(credential.hash, password);
       if (!check.valid || !check.upgradedHash) return { valid: check.valid, upgraded: false };
       const replaced = await db

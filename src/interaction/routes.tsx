@@ -10,6 +10,7 @@ import { clientIpOf } from "../http/client-ip";
 import { authorizationError } from "../oidc/authorize/respond";
 import { currentSession, startSession, userState } from "../sessions";
 import { deviceCookie, readCookie, writeCookie } from "../sessions/cookies";
+import { readAtMost } from "../oidc/token/parameters";
 import { signInWithPassword } from "../signin/password";
 import { deviceIdOf, newDeviceCookieValue } from "../throttle/device";
 import { pageHeaders } from "../ui/headers";
@@ -21,6 +22,10 @@ import { csrfMatches, finishInteraction, loadInteraction, saveInteraction, type 
 export const interactionRoutes = new Hono<AppEnv>();
 
 const DEVICE_COOKIE_TTL = 365 * 86_400;
+/** Hosted forms hold an email, a password and a token: nothing near this size. */
+const MAX_FORM_BYTES = 8 * 1024;
+/** Longer than any password a user could have set (the policy allows 256 characters). */
+const MAX_PASSWORD_TYPED = 1024;
 
 function expired(c: Context<AppEnv>) {
   return c.html(
@@ -57,8 +62,10 @@ async function withInteraction(
       );
     const type = c.req.header("Content-Type") ?? "";
     if (!type.startsWith("application/x-www-form-urlencoded")) return expired(c);
-    const body = await c.req.parseBody();
-    form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
+    const bytes = await readAtMost(c.req.raw, MAX_FORM_BYTES);
+    if (!bytes)
+      return c.html(<ErrorPage title="Request refused" message="This form is too large." />, 413, pageHeaders());
+    form = Object.fromEntries(new URLSearchParams(new TextDecoder().decode(bytes)));
     if (!csrfMatches(interaction, form.csrf))
       return c.html(
         <ErrorPage title="Request refused" message="This form has expired. Reload the page and try again." />,
@@ -93,6 +100,7 @@ interactionRoutes.post("/:id/login", (c) =>
     const again = (message: string, status: 400 | 401 | 403 | 429) =>
       renderStep(c, tenant, directory, client, interaction, "login", null, message, status, email);
     if (!email || !password) return again("Enter your email and your password.", 400);
+    if (password.length > MAX_PASSWORD_TYPED || email.length > 254) return again("Incorrect email or password.", 401);
 
     // A browser without a device cookie gets one if it signs in: the account then knows it.
     const knownDevice = await deviceIdOf(c.env.SIGNING_KEY_ENCRYPTION_KEY, readCookie(c, deviceCookie(c.env)));

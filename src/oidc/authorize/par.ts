@@ -18,7 +18,8 @@ const NOT_STORED = new Set(["client_secret", "client_assertion", "client_asserti
 
 export async function pushedAuthorizationRequestEndpoint(c: Context<AppEnv>): Promise<Response> {
   const tenant = c.var.tenant;
-  const params = await readTokenParameters(c.req.raw);
+  // As at the authorization endpoint, no parameter may repeat (not even `resource`).
+  const params = await readTokenParameters(c.req.raw, new Set());
   const authenticated = await authenticateCaller(c, params, "par");
   if (params.has("request_uri")) throw new InvalidRequest("request_uri cannot be pushed");
   const get = (name: string) => (name === "client_id" ? authenticated.client.clientId : params.get(name));

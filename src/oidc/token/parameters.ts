@@ -52,7 +52,11 @@ export async function readAtMost(request: Request, limit: number): Promise<Uint8
   return body;
 }
 
-export async function readTokenParameters(request: Request): Promise<TokenParameters> {
+/** `repeatable`: parameters that may appear more than once (RFC 8707 `resource` at the token endpoint). */
+export async function readTokenParameters(
+  request: Request,
+  repeatable: ReadonlySet<string> = REPEATABLE,
+): Promise<TokenParameters> {
   const type = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded")
     throw new InvalidRequest("the token request must be sent as application/x-www-form-urlencoded");
@@ -64,7 +68,7 @@ export async function readTokenParameters(request: Request): Promise<TokenParame
   const form = new URLSearchParams(new TextDecoder().decode(bytes));
   const seen = new Set<string>();
   for (const name of form.keys()) {
-    if (seen.has(name) && !REPEATABLE.has(name))
+    if (seen.has(name) && !repeatable.has(name))
       throw new InvalidRequest(`the parameter '${name}' is included more than once`);
     seen.add(name);
   }
