@@ -71,6 +71,9 @@ export async function verifyClientAssertion(
       requiredClaims: ["exp", "jti"],
       clockTolerance: 30,
     });
+    // One audience only: an assertion listing other servers too could be replayed there (and here).
+    if (Array.isArray(payload.aud) && payload.aud.length > 1)
+      return { ok: false, reason: "the assertion must name one audience" };
     const now = Math.floor(Date.now() / 1000);
     if (payload.exp! - now > ASSERTION_MAX_LIFETIME)
       return { ok: false, reason: `the assertion must expire within ${ASSERTION_MAX_LIFETIME} seconds` };

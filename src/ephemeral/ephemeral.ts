@@ -31,6 +31,21 @@ export class Ephemeral extends DurableObject<Env> {
     return this.read<T>();
   }
 
+  /**
+   * Replaces a versioned value only if it is still there at `expectedVersion`: an update
+   * computed from a stale copy (or after someone took the value) is refused.
+   */
+  async replace<T extends { version: number }>(
+    expectedVersion: number,
+    value: T,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    const current = await this.read<T>();
+    if (!current || current.version !== expectedVersion) return false;
+    await this.put(value, ttlSeconds);
+    return true;
+  }
+
   /** Returns the value and forgets it, atomically: the second caller gets null. */
   async take<T>(): Promise<T | null> {
     const value = await this.read<T>();

@@ -16,6 +16,9 @@ export function ephemeralStore<T>(env: Env, tenantId: string, purpose: Purpose, 
     put: (value: T, ttlSeconds: number) => object.put(value, ttlSeconds),
     get: () => object.get() as Promise<T | null>,
     take: () => object.take() as Promise<T | null>,
+    /** Compare-and-set for values carrying a `version` (see Ephemeral.replace). */
+    replace: (expectedVersion: number, value: T & { version: number }, ttlSeconds: number) =>
+      object.replace(expectedVersion, value, ttlSeconds) as Promise<boolean>,
     claim: (ttlSeconds: number) => object.claim(ttlSeconds),
   };
 }

@@ -56,7 +56,7 @@ export async function proceed(
       return authorizationError(c, request, issuer, "access_denied", "this sign-in was already completed");
     return completeAuthorization(c, tenant, directory, client, request, session!.userId, session!.session);
   }
-  if (request.prompt.includes("none")) {
+  if (request.prompt.includes("none") || step === "hint_mismatch") {
     if (interaction) await finishInteraction(c, tenant, interaction);
     const { error, description } = promptNoneError(step);
     return authorizationError(c, request, issuer, error, description);
@@ -115,6 +115,7 @@ export async function renderStep(
       logoUri={client.logoUri}
       userEmail={user?.email ?? null}
       scopes={describeScopes(interaction.request.scopes, resource?.scopes ?? [])}
+      forUser={session?.userId ?? ""}
       action={interactionPath(tenant, interaction, "consent")}
     />,
     status,

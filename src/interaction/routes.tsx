@@ -130,20 +130,22 @@ interactionRoutes.post("/:id/login", (c) =>
       { ip: clientIpOf(c.req.raw), userAgent: c.req.header("User-Agent") ?? null },
     );
     if (newDevice) writeCookie(c, deviceCookie(c.env), newDevice.value, DEVICE_COOKIE_TTL);
-    await saveInteraction(c.env, tenant, {
-      ...interaction,
+    const saved = await saveInteraction(c, tenant, interaction, {
       authenticatedAt: now,
-      accountChosen: true,
+      authenticatedUserId: outcome.user.id,
+      accountChosenUserId: outcome.user.id,
       forceLogin: false,
     });
+    if (!saved) return expired(c);
     return c.redirect(interactionPath(tenant, interaction), 303);
   }),
 );
 
 interactionRoutes.post("/:id/select-account", (c) =>
   withInteraction(c, async (interaction, form) => {
-    const choice = form.choice === "other" ? { forceLogin: true } : { accountChosen: true };
-    await saveInteraction(c.env, c.var.tenant, { ...interaction, ...choice });
+    const session = await currentSession(c, c.var.tenant);
+    const choice = form.choice === "other" || !session ? { forceLogin: true } : { accountChosenUserId: session.userId };
+    if (!(await saveInteraction(c, c.var.tenant, interaction, choice))) return expired(c);
     return c.redirect(interactionPath(c.var.tenant, interaction), 303);
   }),
 );
@@ -153,7 +155,8 @@ interactionRoutes.post("/:id/consent", (c) =>
     const tenant = c.var.tenant;
     const directory = openDirectory(c.env, tenant, c.var.stats);
     const session = await currentSession(c, tenant);
-    if (!session) return c.redirect(interactionPath(tenant, interaction), 303);
+    // Signed out, or signed in as someone else since the page was shown: ask again.
+    if (!session || form.for_user !== session.userId) return c.redirect(interactionPath(tenant, interaction), 303);
     const request = interaction.request;
     if (form.decision !== "allow") {
       await finishInteraction(c, tenant, interaction);
@@ -179,7 +182,7 @@ interactionRoutes.post("/:id/consent", (c) =>
       actorId: session.userId,
       details: { scopes: request.scopes },
     });
-    await saveInteraction(c.env, tenant, { ...interaction, consented: true });
+    if (!(await saveInteraction(c, tenant, interaction, { consentedUserId: session.userId }))) return expired(c);
     return c.redirect(interactionPath(tenant, interaction), 303);
   }),
 );

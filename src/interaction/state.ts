@@ -16,16 +16,23 @@ export const INTERACTION_TTL = 15 * 60;
 
 export interface Interaction {
   id: string;
+  /** Bumped on every save: saves of a stale copy are refused. */
+  version: number;
   request: AuthorizationRequest;
   csrf: string;
   bindingHash: string;
   createdAt: number;
   /** The subject named by a valid id_token_hint. */
   hintSubject: string | null;
-  /** Set when the user signed in during this interaction: prompt=login and max_age are then met. */
+  /**
+   * Who signed in during this interaction, and when: prompt=login and max_age are met
+   * for that user only. Likewise the account choice and the consent are per user, so a
+   * second tab signing in as someone else cannot ride on them.
+   */
   authenticatedAt: number | null;
-  accountChosen: boolean;
-  consented: boolean;
+  authenticatedUserId: string | null;
+  accountChosenUserId: string | null;
+  consentedUserId: string | null;
   /** "Use another account": ask for credentials even though a session exists. */
   forceLogin: boolean;
 }
@@ -51,9 +58,11 @@ export async function startInteraction(
     bindingHash: await sha256Base64url(binding),
     createdAt: Math.floor(Date.now() / 1000),
     hintSubject,
+    version: 1,
     authenticatedAt: null,
-    accountChosen: false,
-    consented: false,
+    authenticatedUserId: null,
+    accountChosenUserId: null,
+    consentedUserId: null,
     forceLogin: false,
   };
   await store(c.env, tenant, id, c.var.stats).put(interaction, INTERACTION_TTL);
@@ -72,9 +81,19 @@ export async function loadInteraction(c: AnyContext, tenant: Tenant, id: string)
   return timingSafeEqual(utf8.encode(presented), utf8.encode(interaction.bindingHash)) ? interaction : null;
 }
 
-export async function saveInteraction(env: Env, tenant: Tenant, interaction: Interaction): Promise<void> {
+/** Saves changes made to `interaction` (as loaded); false when it was finished or changed meanwhile. */
+export async function saveInteraction(
+  c: AnyContext,
+  tenant: Tenant,
+  interaction: Interaction,
+  changes: Partial<Omit<Interaction, "id" | "version">>,
+): Promise<boolean> {
   const remaining = interaction.createdAt + INTERACTION_TTL - Math.floor(Date.now() / 1000);
-  await store(env, tenant, interaction.id).put(interaction, Math.max(1, remaining));
+  return store(c.env, tenant, interaction.id, c.var.stats).replace(
+    interaction.version,
+    { ...interaction, ...changes, version: interaction.version + 1 },
+    Math.max(1, remaining),
+  );
 }
 
 /** Ends the interaction: the next use of it finds nothing. */

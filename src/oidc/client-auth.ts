@@ -187,8 +187,10 @@ export function authenticateCaller(
     tenant,
     credentials,
     issuer,
-    // RFC 7523 wants the token endpoint as audience; OIDC also allows the issuer.
-    [`${issuer}/${endpoint}`, `${issuer}/token`, issuer],
+    // The issuer (draft-ietf-oauth-rfc7523bis) or the token endpoint URL (OIDC Core 9),
+    // at every endpoint, and nothing else: an assertion meant for another server cannot
+    // be replayed here.
+    [issuer, `${issuer}/token`],
     (clientId, reason, detail) =>
       c.executionCtx.waitUntil(
         openDirectory(c.env, tenant).audit.record({

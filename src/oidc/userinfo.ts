@@ -7,6 +7,7 @@ import { openDirectory } from "../directory";
 import type { AppEnv } from "../env";
 import { verifyAccessToken } from "../tokens/verify";
 import { releasedClaims } from "./claims";
+import { readAtMost } from "./token/parameters";
 import { safeDescription } from "./errors";
 
 function bearerError(c: Context<AppEnv>, status: 400 | 401 | 403, error: string, description: string, scope?: string) {
@@ -24,8 +25,8 @@ async function presentedToken(c: Context<AppEnv>): Promise<string | null | "ambi
   const fromHeader = header ? (/^bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header)?.[1] ?? null) : null;
   let fromBody: string | null = null;
   if (c.req.method === "POST" && c.req.header("Content-Type")?.startsWith("application/x-www-form-urlencoded")) {
-    const body = await c.req.parseBody();
-    if (typeof body.access_token === "string") fromBody = body.access_token;
+    const body = await readAtMost(c.req.raw, 16 * 1024);
+    if (body) fromBody = new URLSearchParams(new TextDecoder().decode(body)).get("access_token");
   }
   if (fromHeader && fromBody) return "ambiguous";
   return fromHeader ?? fromBody;

@@ -97,7 +97,10 @@ export async function verifyPassword(stored: string, password: string): Promise<
  */
 export async function verifyAgainstNothing(password: string): Promise<false> {
   const argon2 = await loadArgon2();
-  argon2.hash(utf8.encode(normalizePassword(password)), randomBytes(16), CURRENT_ARGON2);
+  // As many hashes as a failing verifyPassword computes: one per candidate form.
+  const normalized = normalizePassword(password);
+  for (const candidate of normalized === password ? [normalized] : [normalized, password])
+    argon2.hash(utf8.encode(candidate), randomBytes(16), CURRENT_ARGON2);
   return false;
 }
 

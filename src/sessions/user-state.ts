@@ -93,7 +93,11 @@ export const CODE_TTL = 60;
 const REDEEMED_CODE_MEMORY = 600;
 const USED_HASHES_KEPT = 50;
 const SESSION_TOUCH_INTERVAL = 300;
-const CLEANUP_INTERVAL_MS = 3600_000;
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
+/** Entries examined per cleanup pass; the next pass follows at once while more remain. */
+const CLEANUP_BATCH = 1000;
+/** Sessions kept per user: a new one beyond this ends the least recently active. */
+export const MAX_SESSIONS = 50;
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -128,11 +132,17 @@ export class UserState extends DurableObject<Env> {
     return session;
   }
 
-  /** Drops expired records; runs again while anything is left. */
+  /** Drops expired records, a batch at a time; runs again while anything is left. */
   override async alarm() {
     const t = now();
     const expired: string[] = [];
-    for (const [key, value] of await this.storage.list<{ expiresAt: number; redeemed?: unknown }>()) {
+    const cursor = (await this.storage.get<string>("cleanup:cursor")) ?? "";
+    const batch = await this.storage.list<{ expiresAt: number; redeemed?: unknown }>({
+      startAfter: cursor,
+      limit: CLEANUP_BATCH,
+    });
+    for (const [key, value] of batch) {
+      if (key === "cleanup:cursor") continue;
       const keepUntil =
         key.startsWith("code:") && (value as CodeRecord).redeemed
           ? value.expiresAt + REDEEMED_CODE_MEMORY
@@ -140,7 +150,12 @@ export class UserState extends DurableObject<Env> {
       if (typeof keepUntil === "number" && keepUntil <= t) expired.push(key);
     }
     for (let i = 0; i < expired.length; i += 128) await this.storage.delete(expired.slice(i, i + 128));
-    if ((await this.storage.list({ limit: 1 })).size > 0) await this.storage.setAlarm(Date.now() + CLEANUP_INTERVAL_MS);
+    const more = batch.size === CLEANUP_BATCH;
+    if (more) await this.storage.put("cleanup:cursor", [...batch.keys()].pop()!);
+    else await this.storage.delete("cleanup:cursor");
+    if (more) await this.storage.setAlarm(Date.now() + 1000);
+    else if ((await this.storage.list({ limit: 2 })).size > 0)
+      await this.storage.setAlarm(Date.now() + CLEANUP_INTERVAL_MS);
   }
 
   // ---- sessions
@@ -171,6 +186,13 @@ export class UserState extends DurableObject<Env> {
       userAgent: input.userAgent?.slice(0, 256) ?? null,
     };
     await this.storage.put(`session:${sid}`, session);
+    const sessions = await this.storage.list<SessionRecord>({ prefix: "session:" });
+    if (sessions.size > MAX_SESSIONS) {
+      const oldest = [...sessions.values()]
+        .sort((a, b) => a.lastActiveAt - b.lastActiveAt)
+        .slice(0, sessions.size - MAX_SESSIONS);
+      for (const stale of oldest) await this.endSessionNow(stale.sid);
+    }
     await this.scheduleCleanup();
     return { sid, secret, expiresAt: session.expiresAt };
   }
@@ -209,13 +231,16 @@ export class UserState extends DurableObject<Env> {
 
   /** Ends a session and every refresh family bound to it; returns the clients it served. */
   async endSession(sid: string): Promise<{ ended: boolean; clients: string[] }> {
-    return this.ctx.blockConcurrencyWhile(async () => {
-      const session = await this.storage.get<SessionRecord>(`session:${sid}`);
-      const families = await this.storage.list<FamilyRecord>({ prefix: "family:" });
-      const bound = [...families.values()].filter((f) => f.sid === sid && !f.offline).map((f) => `family:${f.fid}`);
-      await this.storage.delete([`session:${sid}`, ...bound]);
-      return { ended: session !== undefined, clients: session?.clients ?? [] };
-    });
+    return this.ctx.blockConcurrencyWhile(() => this.endSessionNow(sid));
+  }
+
+  private async endSessionNow(sid: string): Promise<{ ended: boolean; clients: string[] }> {
+    const session = await this.storage.get<SessionRecord>(`session:${sid}`);
+    const families = await this.storage.list<FamilyRecord>({ prefix: "family:" });
+    const bound = [...families.values()].filter((f) => f.sid === sid && !f.offline).map((f) => `family:${f.fid}`);
+    for (let i = 0; i < bound.length; i += 127) await this.storage.delete(bound.slice(i, i + 127));
+    await this.storage.delete(`session:${sid}`);
+    return { ended: session !== undefined, clients: session?.clients ?? [] };
   }
 
   /** Ends every session and every refresh family: the user was blocked, deleted or reset. */

@@ -25,14 +25,32 @@ export interface SignInContext {
   clientId: string;
 }
 
+/** What IPs are throttled by: an IPv4 address, or the /64 of an IPv6 one (one customer's network). */
+export function throttleNetwork(ip: string): string {
+  if (!ip.includes(":")) return ip;
+  const [head = "", tail] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups =
+    tail !== undefined
+      ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+      : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
 export async function signInWithPassword(
   context: SignInContext,
   email: string,
   password: string,
 ): Promise<PasswordOutcome> {
   const { env, tenant, directory, request, deviceId } = context;
-  const login = (normalizeEmail(email) ?? email.trim().toLowerCase()).slice(0, 254);
+  const normalized = normalizeEmail(email);
+  const login = (normalized ?? email.trim().toLowerCase()).slice(0, 254);
   const ip = clientIpOf(request);
+  const network = ip ? throttleNetwork(ip) : null;
   const facts = {
     actorType: "user" as const,
     clientId: context.clientId,
@@ -40,16 +58,28 @@ export async function signInWithPassword(
     userAgent: request.headers.get("User-Agent"),
   };
   const audit = (type: string, details: Record<string, unknown>, userId: string | null = null) =>
-    directory.audit.record({ ...facts, type, actorId: userId, userId, details: { login, ...details } });
+    // Text that is not an email may be a password typed into the wrong field: never recorded.
+    directory.audit.record({
+      ...facts,
+      type,
+      actorId: userId,
+      userId,
+      details: { login: normalized ?? "(not an email address)", ...details },
+    });
 
   const account = throttle(env, tenant.id, "account", login);
-  const address = ip ? throttle(env, tenant.id, "ip", ip) : null;
+  const address = network ? throttle(env, tenant.id, "ip", network) : null;
   const policy = { threshold: tenant.signInLockThreshold, lockSeconds: tenant.signInLockSeconds };
   const [ipAttempt, accountDecision] = await Promise.all([
     address ? address.attemptIp() : Promise.resolve(null),
     account.attemptAccount(deviceId, policy),
   ]);
-  const refused: Decision | undefined = [ipAttempt?.decision, accountDecision].find((d) => d && !d.allowed);
+  // A browser the account knows is let through an IP block: a shared address full of
+  // other people's typos must not lock out everyone behind it.
+  const knownDevice = accountDecision.allowed && accountDecision.trustedDevice;
+  const refused: Decision | undefined = [knownDevice ? undefined : ipAttempt?.decision, accountDecision].find(
+    (d) => d && !d.allowed,
+  );
   if (refused && !refused.allowed) {
     await audit("user.sign_in_throttled", { reason: refused.reason, retry_after: refused.retryAfter });
     return { ok: false, reason: "throttled", retryAfter: refused.retryAfter };

@@ -30,7 +30,7 @@ export interface LockPolicy {
 export interface AccountState {
   failures: number;
   lastFailureAt: number;
-  /** Devices that signed in to this account, with their own failure counts. */
+  /** Devices that signed in to this account (`addedAt`: their latest sign-in), with their own failure counts. */
   devices: Record<string, { addedAt: number; failures: number }>;
 }
 
@@ -90,7 +90,7 @@ export function succeedAccount(
   trusted: boolean,
 ): AccountState {
   const devices = { ...state.devices };
-  if (deviceId) devices[deviceId] = { addedAt: devices[deviceId]?.addedAt ?? now, failures: 0 };
+  if (deviceId) devices[deviceId] = { addedAt: now, failures: 0 };
   const kept = Object.entries(devices)
     .sort(([, a], [, b]) => b.addedAt - a.addedAt)
     .slice(0, TRUSTED_DEVICES_KEPT);

@@ -16,7 +16,10 @@ import {
 } from "./policy";
 
 const now = () => Math.floor(Date.now() / 1000);
+/** Failure counts are forgotten after two idle days... */
 const FORGET_AFTER_MS = 2 * 86_400_000;
+/** ...known devices only when they have not signed in for as long as their cookie lives. */
+const DEVICE_MEMORY_SECONDS = 365 * 86_400;
 
 export class SignInThrottle extends DurableObject<Env> {
   private async remember() {
@@ -35,6 +38,7 @@ export class SignInThrottle extends DurableObject<Env> {
   async succeedAccount(deviceId: string | null, trusted: boolean): Promise<void> {
     const stored = (await this.ctx.storage.get<AccountState>("account")) ?? emptyAccount();
     await this.ctx.storage.put("account", succeedAccount(stored, now(), deviceId, trusted));
+    await this.remember();
   }
 
   /** Returns the decision and the attempt's timestamp (to refund on success). */
@@ -52,7 +56,20 @@ export class SignInThrottle extends DurableObject<Env> {
     if (stored) await this.ctx.storage.put("ip", succeedIp(stored, at));
   }
 
+  /**
+   * After two idle days: failure counts go; the devices an account knows stay (else an
+   * attacker could wait, then lock out a customer whose browser had been forgotten).
+   */
   override async alarm(): Promise<void> {
+    const account = await this.ctx.storage.get<AccountState>("account");
+    const t = now();
+    const devices = Object.fromEntries(
+      Object.entries(account?.devices ?? {}).filter(([, device]) => device.addedAt > t - DEVICE_MEMORY_SECONDS),
+    );
     await this.ctx.storage.deleteAll();
+    if (Object.keys(devices).length > 0) {
+      await this.ctx.storage.put("account", { ...emptyAccount(), devices } satisfies AccountState);
+      await this.ctx.storage.setAlarm(Date.now() + 30 * 86_400_000);
+    }
   }
 }

@@ -1,6 +1,6 @@
 // ID tokens (OIDC Core 2, 3.1.3.6): signed with the tenant key of the algorithm the client
 // registered (ES256 unless it asked for RS256), with at_hash binding the access token.
-import { base64url, createLocalJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { base64url, createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { sha256 } from "../crypto/encoding";
 import type { Env } from "../env";
 import { publishedJwks, signingKeyFor } from "../keys";
@@ -76,20 +76,25 @@ export async function verifyIdTokenHint(
   issuer: string,
   token: string,
 ): Promise<VerifiedHint | null> {
+  // Our ID tokens say typ JWT; access tokens (at+jwt) must never pass as hints, expired or not.
+  try {
+    if (decodeProtectedHeader(token).typ !== "JWT") return null;
+  } catch {
+    return null;
+  }
   const jwks = createLocalJWKSet(
     (await publishedJwks(env, stats, tenantId)) as Parameters<typeof createLocalJWKSet>[0],
   );
   let payload: JWTPayload;
   try {
-    const verified = await jwtVerify(token, jwks, { issuer, algorithms: ["ES256", "RS256"] });
-    if (verified.protectedHeader.typ === "at+jwt") return null;
+    const verified = await jwtVerify(token, jwks, { issuer, algorithms: ["ES256", "RS256"], typ: "JWT" });
     payload = verified.payload;
   } catch (error) {
     // jose checks the signature before the claims: an expired token here is genuine.
     if (error instanceof errors.JWTExpired && error.payload.iss === issuer) payload = error.payload;
     else return null;
   }
-  if (typeof payload.sub !== "string") return null;
+  if (typeof payload.sub !== "string" || typeof payload.azp !== "string") return null;
   const audiences = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
   return { subject: payload.sub, audiences, sid: typeof payload.sid === "string" ? payload.sid : null };
 }

@@ -1,7 +1,7 @@
 // What an authorization request needs next, as a pure function of the request, the
 // browser's session and what happened in the interaction so far (OIDC Core 3.1.2.1-3).
 
-export type Step = "login" | "select_account" | "consent" | "complete";
+export type Step = "login" | "select_account" | "consent" | "complete" | "hint_mismatch";
 
 export interface DecisionInput {
   prompt: readonly string[];
@@ -15,27 +15,33 @@ export interface DecisionInput {
   hintSubject: string | null;
   interaction: {
     authenticatedAt: number | null;
-    accountChosen: boolean;
-    consented: boolean;
+    authenticatedUserId: string | null;
+    accountChosenUserId: string | null;
+    consentedUserId: string | null;
     forceLogin: boolean;
   } | null;
 }
 
 export function nextStep(input: DecisionInput): Step {
-  const fresh = input.interaction?.authenticatedAt != null;
   const session = input.session;
   if (!session || input.interaction?.forceLogin) return "login";
+  // What happened in this interaction counts only for the user it happened to.
+  const fresh = input.interaction?.authenticatedUserId === session.userId;
+  const accountChosen = input.interaction?.accountChosenUserId === session.userId;
+  const consented = input.interaction?.consentedUserId === session.userId;
+  // Asked for by id_token_hint, signed in as someone else: OIDC Core 3.1.2.1 wants an error.
+  if (fresh && input.hintSubject !== null && input.hintSubject !== session.userId) return "hint_mismatch";
   if (!fresh) {
     if (input.prompt.includes("login")) return "login";
     // max_age=0 means "authenticate now", whatever the clock says (OIDC Core 3.1.2.1, errata).
     if (input.maxAge === 0) return "login";
     if (input.maxAge !== null && input.now - session.authTime > input.maxAge) return "login";
     if (input.hintSubject !== null && input.hintSubject !== session.userId) return "login";
-    if (input.prompt.includes("select_account") && !input.interaction?.accountChosen) return "select_account";
+    if (input.prompt.includes("select_account") && !accountChosen) return "select_account";
   }
-  if (!input.firstParty) {
-    if (input.prompt.includes("consent") && !input.interaction?.consented) return "consent";
-    if (input.scopes.some((scope) => !input.granted.has(scope)) && !input.interaction?.consented) return "consent";
+  if (!input.firstParty && !consented) {
+    if (input.prompt.includes("consent")) return "consent";
+    if (input.scopes.some((scope) => !input.granted.has(scope))) return "consent";
   }
   return "complete";
 }
@@ -43,6 +49,8 @@ export function nextStep(input: DecisionInput): Step {
 /** The error prompt=none answers with when the user would have to act (OIDC Core 3.1.2.6). */
 export function promptNoneError(step: Exclude<Step, "complete">): { error: string; description: string } {
   switch (step) {
+    case "hint_mismatch":
+      return { error: "login_required", description: "the signed-in user is not the one id_token_hint names" };
     case "login":
       return { error: "login_required", description: "the user must sign in" };
     case "select_account":

@@ -21,7 +21,9 @@ export function authorizationResponse(
     iss: issuer,
   };
   if (target.responseMode === "form_post") {
-    const origin = new URL(target.redirectUri).origin;
+    const url = new URL(target.redirectUri);
+    // A native app's private-use scheme has no origin ("null"): allow its scheme instead.
+    const origin = url.origin === "null" ? url.protocol : url.origin;
     return c.html(
       <FormPostPage action={target.redirectUri} fields={fields} />,
       200,

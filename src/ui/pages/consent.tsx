@@ -10,6 +10,8 @@ export interface ConsentPageProps {
   scopes: { value: string; description: string }[];
   action: string;
   csrf: string;
+  /** The user the page is shown to: an answer counts only for them. */
+  forUser: string;
 }
 
 export const ConsentPage: FC<ConsentPageProps> = ({
@@ -20,6 +22,7 @@ export const ConsentPage: FC<ConsentPageProps> = ({
   scopes,
   action,
   csrf,
+  forUser,
 }) => (
   <Layout title={`Allow access · ${tenantName}`}>
     <div class="client">
@@ -35,6 +38,7 @@ export const ConsentPage: FC<ConsentPageProps> = ({
     </ul>
     <form method="post" action={action}>
       <input type="hidden" name="csrf" value={csrf} />
+      <input type="hidden" name="for_user" value={forUser} />
       <div class="actions">
         <button type="submit" name="decision" value="deny" class="secondary">
           Deny

@@ -182,7 +182,7 @@ export const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-b
 /** The parameters and headers a client authenticates with, by its registered method. */
 export async function authOf(
   client: TestClient,
-  endpoint = "token",
+  _endpoint = "token",
 ): Promise<{ params: Record<string, string>; headers: Record<string, string> }> {
   switch (client.method) {
     case "client_secret_basic":
@@ -193,7 +193,8 @@ export async function authOf(
       return {
         params: {
           client_assertion_type: ASSERTION_TYPE,
-          client_assertion: await clientAssertion(client, { aud: `${issuerOf(client.slug)}/${endpoint}` }),
+          // The token endpoint URL is a valid audience at every back-channel endpoint.
+          client_assertion: await clientAssertion(client, { aud: `${issuerOf(client.slug)}/token` }),
         },
         headers: {},
       };

@@ -67,11 +67,11 @@ describe("private_key_jwt: accepted assertions", () => {
     expect((await json(response)).scope).toBe("read:orders write:orders");
   });
 
-  it("authenticates with aud = the issuer, and with aud an array naming it", async () => {
+  it("authenticates with aud = the issuer, alone or as a one-element array; refuses an array naming others too", async () => {
     expect((await tokenWith(await assertion({ aud: issuerOf("acme") }))).status).toBe(200);
-    expect((await tokenWith(await assertion({ aud: ["https://elsewhere.example", issuerOf("acme")] }))).status).toBe(
-      200,
-    );
+    expect((await tokenWith(await assertion({ aud: [issuerOf("acme")] }))).status).toBe(200);
+    // An assertion meant for several servers could be replayed here by any of them.
+    await expectRefused(await tokenWith(await assertion({ aud: ["https://elsewhere.example", issuerOf("acme")] })));
   });
 
   it("accepts RSA and EdDSA keys registered in jwks", async () => {
@@ -246,8 +246,8 @@ describe("private_key_jwt: refused assertions", () => {
 });
 
 describe("private_key_jwt at the other back-channel endpoints", () => {
-  it("pushes an authorization request (RFC 9126), with aud = the PAR URL or the issuer", async () => {
-    for (const aud of [`${issuerOf("acme")}/par`, issuerOf("acme")]) {
+  it("pushes an authorization request (RFC 9126), with aud = the issuer or the token endpoint", async () => {
+    for (const aud of [`${issuerOf("acme")}/token`, issuerOf("acme")]) {
       const response = await post(
         "par",
         withAssertion(await assertion({ aud }), {
@@ -261,6 +261,19 @@ describe("private_key_jwt at the other back-channel endpoints", () => {
       expect(response.status, await response.clone().text()).toBe(201);
       expect((await json(response)).request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
     }
+    // Audiences naming other URLs (even our PAR endpoint) are refused: the audience-confusion
+    // attack on private_key_jwt (draft-ietf-oauth-rfc7523bis) replays such assertions.
+    const refused = await post(
+      "par",
+      withAssertion(await assertion({ aud: `${issuerOf("acme")}/par` }), {
+        response_type: "code",
+        redirect_uri: REDIRECT,
+        scope: "openid",
+        code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        code_challenge_method: "S256",
+      }),
+    );
+    await expectRefused(refused);
   });
 
   it("shares the replay memory between endpoints: an assertion used at PAR is refused at the token endpoint", async () => {
@@ -283,7 +296,7 @@ describe("private_key_jwt at the other back-channel endpoints", () => {
     const issued = await json(await tokenWith(await assertion()));
     const active = await post(
       "introspect",
-      withAssertion(await assertion({ aud: `${issuerOf("acme")}/introspect` }), { token: issued.access_token }),
+      withAssertion(await assertion({ aud: issuerOf("acme") }), { token: issued.access_token }),
     );
     expect(active.status).toBe(200);
     expect(await json(active)).toMatchObject({ active: true, client_id: client.client_id });
@@ -298,7 +311,7 @@ describe("private_key_jwt at the other back-channel endpoints", () => {
 
     const revoked = await post(
       "revoke",
-      withAssertion(await assertion({ aud: `${issuerOf("acme")}/revoke` }), { token: issued.access_token }),
+      withAssertion(await assertion({ aud: `${issuerOf("acme")}/token` }), { token: issued.access_token }),
     );
     expect(revoked.status).toBe(200);
     const after = await post("introspect", withAssertion(await assertion(), { token: issued.access_token }));
