@@ -5,7 +5,7 @@ import type { Ephemeral } from "./ephemeral/ephemeral";
 import type { KeyRing } from "./keys/key-ring";
 import type { UserState } from "./sessions/user-state";
 import type { SignInThrottle } from "./throttle/sign-in-throttle";
-import type { Database, RequestStats } from "./storage/database";
+import type { RequestStats } from "./storage/database";
 import type { Tenant } from "./directory/tenants";
 
 export interface Env {
@@ -28,7 +28,6 @@ export interface Env {
 
 export interface AppVariables {
   stats: RequestStats;
-  db: Database;
   /** Set by the per-tenant router once the slug in the path resolved. */
   tenant: Tenant;
 }

@@ -5,6 +5,7 @@ import { nowSeconds } from "../config";
 import type { Database } from "../storage/database";
 import { newId } from "../storage/ids";
 import { auditEvents } from "../storage/schema";
+import { recordAfterResponse } from "./audit-writer";
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
@@ -51,10 +52,18 @@ export function auditStatements(db: Database, tenantId: string, event: AuditEven
   return event ? [auditInsert(db, tenantId, event)] : [];
 }
 
-export function auditRepository(db: Database, tenantId: string) {
+export function auditRepository(db: Database, d1: D1Database, tenantId: string) {
   return {
     async record(event: AuditEventInput): Promise<void> {
       await auditInsert(db, tenantId, event);
+    },
+
+    /**
+     * For records written after the response (pass the promise to waitUntil): coalesced
+     * with other requests' records into one D1 statement.
+     */
+    recordAfterResponse(event: AuditEventInput): Promise<void> {
+      return recordAfterResponse(d1, tenantId, event);
     },
 
     list(query: AuditQuery): Promise<AuditEvent[]> {

@@ -4,7 +4,9 @@
 import { and, asc, eq, gt, isNull, lte, or } from "drizzle-orm";
 import { nowSeconds } from "../config";
 import { atomically } from "../storage/batch";
-import type { Database } from "../storage/database";
+import type { Env } from "../env";
+import { cacheKeys, forgetInMemory, readThrough } from "../storage/cache";
+import type { Database, RequestStats } from "../storage/database";
 import { uniqueViolation } from "../storage/errors";
 import { newId } from "../storage/ids";
 import { clientSecrets, clients } from "../storage/schema";
@@ -27,7 +29,17 @@ export interface ClientWithSecrets {
   secrets: ClientSecretRecord[];
 }
 
-export function clientsRepository(db: Database, tenantId: string) {
+/**
+ * What client authentication needs, kept in isolate memory so the token endpoint's hot
+ * path reaches no database. Not in KV, whose changes take a minute or more to show
+ * everywhere: every change to a client or its secrets drops this isolate's copy at once,
+ * and other isolates' copies expire within 15 seconds, the longest a revoked secret or a
+ * deleted client can still be accepted (docs/security.md).
+ */
+const AUTHENTICATION_CACHE = { memorySeconds: 15, kvSeconds: 0 };
+
+export function clientsRepository(env: Env, db: Database, tenantId: string, stats?: RequestStats) {
+  const forget = (clientId: string) => forgetInMemory(cacheKeys.clientAuthentication(tenantId, clientId));
   const inTenant = eq(clients.tenantId, tenantId);
   const ofClient = (clientId: string) =>
     and(eq(clientSecrets.tenantId, tenantId), eq(clientSecrets.clientId, clientId));
@@ -52,22 +64,37 @@ export function clientsRepository(db: Database, tenantId: string) {
       return row ?? null;
     },
 
-    /** The client and its live secrets in a single query: the token endpoint's hot path. */
+    /** The client and its live secrets: the token endpoint's hot path, served from the cache. */
     async getForAuthentication(clientId: string): Promise<ClientWithSecrets | null> {
+      const cached = await readThrough(
+        env.CACHE,
+        stats,
+        cacheKeys.clientAuthentication(tenantId, clientId),
+        AUTHENTICATION_CACHE,
+        async (): Promise<ClientWithSecrets | null> => {
+          // Every secret that may still become live; expiry is checked on use, below.
+          const rows = await db
+            .select({ client: clients, secret: clientSecrets })
+            .from(clients)
+            .leftJoin(
+              clientSecrets,
+              and(
+                eq(clientSecrets.tenantId, clients.tenantId),
+                eq(clientSecrets.clientId, clients.clientId),
+                live(nowSeconds()),
+              ),
+            )
+            .where(and(inTenant, eq(clients.clientId, clientId)));
+          const first = rows[0];
+          if (!first) return null;
+          return { client: first.client, secrets: rows.flatMap((r) => (r.secret ? [r.secret] : [])) };
+        },
+      );
+      if (!cached) return null;
       const now = nowSeconds();
-      const rows = await db
-        .select({ client: clients, secret: clientSecrets })
-        .from(clients)
-        .leftJoin(
-          clientSecrets,
-          and(eq(clientSecrets.tenantId, clients.tenantId), eq(clientSecrets.clientId, clients.clientId), live(now)),
-        )
-        .where(and(inTenant, eq(clients.clientId, clientId)));
-      const first = rows[0];
-      if (!first) return null;
       return {
-        client: first.client,
-        secrets: rows.flatMap((r) => (r.secret ? [r.secret] : [])),
+        client: cached.client,
+        secrets: cached.secrets.filter((s) => s.expiresAt === null || s.expiresAt > now),
       };
     },
 
@@ -91,6 +118,7 @@ export function clientsRepository(db: Database, tenantId: string) {
           ...(secret ? [insertSecret(metadata.clientId, secret, now)] : []),
           ...auditStatements(db, tenantId, audit && { ...audit, clientId: metadata.clientId }),
         ]);
+        forget(metadata.clientId);
         return rows[0]!;
       } catch (error) {
         if (uniqueViolation(error))
@@ -120,6 +148,7 @@ export function clientsRepository(db: Database, tenantId: string) {
         ...(secrets.newSecret ? [insertSecret(clientId, secrets.newSecret, now)] : []),
         ...auditStatements(db, tenantId, audit && { ...audit, clientId }),
       ]);
+      forget(clientId);
       return rows[0] ?? null;
     },
 
@@ -128,6 +157,7 @@ export function clientsRepository(db: Database, tenantId: string) {
         db.delete(clients).where(and(inTenant, eq(clients.clientId, clientId))),
         ...auditStatements(db, tenantId, audit && { ...audit, clientId }),
       ]);
+      forget(clientId);
     },
 
     listSecrets(clientId: string): Promise<ClientSecretRecord[]> {
@@ -159,6 +189,7 @@ export function clientsRepository(db: Database, tenantId: string) {
         insertSecret(clientId, secret, now).returning(),
         ...auditStatements(db, tenantId, audit && { ...audit, clientId }),
       ]);
+      forget(clientId);
       return rows[0]!;
     },
 
@@ -170,6 +201,7 @@ export function clientsRepository(db: Database, tenantId: string) {
           .returning({ id: clientSecrets.id }),
         ...auditStatements(db, tenantId, audit && { ...audit, clientId }),
       ]);
+      forget(clientId);
       return deleted.length > 0;
     },
 
@@ -178,7 +210,9 @@ export function clientsRepository(db: Database, tenantId: string) {
       const deleted = await db
         .delete(clientSecrets)
         .where(and(eq(clientSecrets.tenantId, tenantId), lte(clientSecrets.expiresAt, now)))
-        .returning({ id: clientSecrets.id });
+        .returning({ id: clientSecrets.id, clientId: clientSecrets.clientId });
+      // Cached copies filter expired secrets on use already; this only frees memory.
+      for (const clientId of new Set(deleted.map((d) => d.clientId))) forget(clientId);
       return deleted.length;
     },
   };

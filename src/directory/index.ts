@@ -3,7 +3,7 @@
 // Which D1 database holds a tenant is decided here alone, so moving a large tenant to
 // its own database later is a change of this file and of configuration.
 import type { Env } from "../env";
-import { newRequestStats, openDatabase, type RequestStats } from "../storage/database";
+import { newRequestStats, openDatabase, type Database, type RequestStats } from "../storage/database";
 import { auditRepository } from "./audit";
 import { clientsRepository } from "./clients";
 import { consentsRepository } from "./consents";
@@ -18,20 +18,56 @@ function databaseOf(env: Env, _tenant: Pick<Tenant, "id">): D1Database {
 }
 
 export function openDirectory(env: Env, tenant: Pick<Tenant, "id">, stats: RequestStats = newRequestStats()) {
-  const db = openDatabase(databaseOf(env, tenant), stats);
-  return {
-    tenantId: tenant.id,
-    users: usersRepository(db, tenant.id),
-    clients: clientsRepository(db, tenant.id),
-    resources: resourcesRepository(env, db, tenant.id, stats),
-    roles: rolesRepository(db, tenant.id),
-    consents: consentsRepository(db, tenant.id),
-    signingKeys: signingKeysRepository(db, tenant.id),
-    audit: auditRepository(db, tenant.id),
-  };
+  return new TenantDirectory(env, databaseOf(env, tenant), tenant.id, stats);
 }
 
-export type Directory = ReturnType<typeof openDirectory>;
+/**
+ * One tenant's repositories, each built on first use: a request touches one or two of
+ * them, and building one prepares its tenant conditions.
+ */
+class TenantDirectory {
+  private readonly db: Database;
+  #users?: ReturnType<typeof usersRepository>;
+  #clients?: ReturnType<typeof clientsRepository>;
+  #resources?: ReturnType<typeof resourcesRepository>;
+  #roles?: ReturnType<typeof rolesRepository>;
+  #consents?: ReturnType<typeof consentsRepository>;
+  #signingKeys?: ReturnType<typeof signingKeysRepository>;
+  #audit?: ReturnType<typeof auditRepository>;
+
+  constructor(
+    private readonly env: Env,
+    private readonly d1: D1Database,
+    readonly tenantId: string,
+    private readonly stats: RequestStats,
+  ) {
+    this.db = openDatabase(d1, stats);
+  }
+
+  get users() {
+    return (this.#users ??= usersRepository(this.db, this.tenantId));
+  }
+  get clients() {
+    return (this.#clients ??= clientsRepository(this.env, this.db, this.tenantId, this.stats));
+  }
+  get resources() {
+    return (this.#resources ??= resourcesRepository(this.env, this.db, this.tenantId, this.stats));
+  }
+  get roles() {
+    return (this.#roles ??= rolesRepository(this.db, this.tenantId));
+  }
+  get consents() {
+    return (this.#consents ??= consentsRepository(this.db, this.tenantId));
+  }
+  get signingKeys() {
+    return (this.#signingKeys ??= signingKeysRepository(this.db, this.tenantId));
+  }
+  get audit() {
+    return (this.#audit ??= auditRepository(this.db, this.d1, this.tenantId));
+  }
+}
+
+export type Directory = TenantDirectory;
 
 /** The registry of tenants lives in the primary database. */
 export function openTenantRegistry(env: Env, stats: RequestStats = newRequestStats()) {

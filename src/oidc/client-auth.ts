@@ -102,7 +102,8 @@ export async function authenticateClient(
   onFailure: (clientId: string, reason: ClientAuthFailure, detail?: string) => void = () => {},
   stats?: RequestStats,
 ): Promise<AuthenticatedClient> {
-  const failed = new InvalidClient("client authentication failed", realm);
+  // Built only when needed: an Error captures a stack trace, which the success path need not pay for.
+  const failed = () => new InvalidClient("client authentication failed", realm);
   const spendHashing = async () => {
     if (credentials.secret !== undefined) await matchesAnySecret(credentials.secret, []);
   };
@@ -111,12 +112,12 @@ export async function authenticateClient(
   if (operator) {
     if (credentials.secret === undefined) {
       onFailure(operator.clientId, "wrong_method");
-      throw failed;
+      throw failed();
     }
     const expected = await sha256Base64url(env.ADMIN_CLIENT_SECRET!);
     if (!(await matchesAnySecret(credentials.secret, [expected]))) {
       onFailure(operator.clientId, "wrong_secret");
-      throw failed;
+      throw failed();
     }
     return { client: operator, method: credentials.method };
   }
@@ -124,13 +125,13 @@ export async function authenticateClient(
   const found = await directory.clients.getForAuthentication(credentials.clientId);
   if (!found) {
     await spendHashing();
-    throw failed;
+    throw failed();
   }
   const client = found.client;
   if (client.tokenEndpointAuthMethod !== credentials.method) {
     await spendHashing();
     onFailure(client.clientId, "wrong_method");
-    throw failed;
+    throw failed();
   }
   switch (credentials.method) {
     case "none":
@@ -139,7 +140,7 @@ export async function authenticateClient(
       const result = await verifyClientAssertion(credentials.assertion!, client, assertionAudiences);
       if (!result.ok) {
         onFailure(client.clientId, "bad_assertion", result.reason);
-        throw failed;
+        throw failed();
       }
       const ttl = Math.max(60, result.expiresAt - Math.floor(Date.now() / 1000) + 60);
       const fresh = await ephemeralStore<true>(
@@ -151,7 +152,7 @@ export async function authenticateClient(
       ).claim(ttl);
       if (!fresh) {
         onFailure(client.clientId, "replayed_assertion");
-        throw failed;
+        throw failed();
       }
       return { client, method: "private_key_jwt" };
     }
@@ -162,7 +163,7 @@ export async function authenticateClient(
       );
       if (!ok) {
         onFailure(client.clientId, "wrong_secret");
-        throw failed;
+        throw failed();
       }
       return { client, method: credentials.method };
     }
@@ -193,7 +194,7 @@ export function authenticateCaller(
     [issuer, `${issuer}/token`],
     (clientId, reason, detail) =>
       c.executionCtx.waitUntil(
-        openDirectory(c.env, tenant).audit.record({
+        openDirectory(c.env, tenant).audit.recordAfterResponse({
           type: "client.authentication_failed",
           actorType: "client",
           actorId: clientId,

@@ -41,7 +41,7 @@ export async function revocationEndpoint(c: Context<AppEnv>): Promise<Response> 
   }
   if (revoked) {
     c.executionCtx.waitUntil(
-      openDirectory(c.env, tenant).audit.record({
+      openDirectory(c.env, tenant).audit.recordAfterResponse({
         type: "token.revoked",
         actorType: "client",
         actorId: client.clientId,

@@ -1,8 +1,9 @@
 // Read-mostly values (tenant config, JWKS, signing keys, API resources) live in KV and,
 // for a short while, in isolate memory, so that hot paths reach D1 only on a miss.
 // KV is eventually consistent (a write can take up to a minute to show everywhere), so
-// nothing whose staleness would be a security bug is cached here: those live in D1 or
-// a Durable Object. Every key is listed in docs/storage.md.
+// nothing whose staleness would be a security bug goes to KV: those live in D1 or a
+// Durable Object, and at most a few seconds in memory (client authentication, which
+// skips KV). Every key is listed in docs/storage.md.
 import type { RequestStats } from "./database";
 
 interface MemoryEntry {
@@ -16,7 +17,7 @@ const MEMORY_LIMIT = 5_000;
 export interface CacheTtl {
   /** How long this isolate trusts its own copy. */
   memorySeconds: number;
-  /** How long KV keeps the value (KV's minimum is 60). */
+  /** How long KV keeps the value (KV's minimum is 60); 0 keeps it in memory only. */
   kvSeconds: number;
 }
 
@@ -25,6 +26,7 @@ export const cacheKeys = {
   signingKeys: (tenantId: string) => `keys:signing:${tenantId}`,
   jwks: (tenantId: string) => `keys:jwks:${tenantId}`,
   resources: (tenantId: string) => `resources:${tenantId}`,
+  clientAuthentication: (tenantId: string, clientId: string) => `client:${tenantId}:${encodeURIComponent(clientId)}`,
 };
 
 function fromMemory(key: string): { hit: boolean; value?: unknown } {
@@ -66,15 +68,18 @@ export async function readThrough<T>(
 ): Promise<T | null> {
   const local = fromMemory(key);
   if (local.hit) return local.value as T;
-  if (stats) stats.kvReads++;
-  const stored = await kv.get<T>(key, "json");
-  if (stored !== null) {
-    toMemory(key, stored, ttl.memorySeconds);
-    return stored;
+  const inKv = ttl.kvSeconds > 0;
+  if (inKv) {
+    if (stats) stats.kvReads++;
+    const stored = await kv.get<T>(key, "json");
+    if (stored !== null) {
+      toMemory(key, stored, ttl.memorySeconds);
+      return stored;
+    }
   }
   const loaded = await load();
   if (loaded !== null) {
-    if (options.loaderPublishes) toMemory(key, loaded, ttl.memorySeconds);
+    if (options.loaderPublishes || !inKv) toMemory(key, loaded, ttl.memorySeconds);
     else await writeThrough(kv, key, loaded, ttl);
   }
   return loaded;
@@ -97,7 +102,7 @@ export async function writeThrough(kv: KVNamespace, key: string, value: unknown,
 
 /** Removes cached copies; a failed KV delete is logged, and the entry then lives out its TTL. */
 export async function invalidate(kv: KVNamespace, ...keys: string[]): Promise<void> {
-  for (const key of keys) memory.delete(key);
+  forgetInMemory(...keys);
   await Promise.all(
     keys.map((key) =>
       kv.delete(key).catch((error: unknown) => {
@@ -105,6 +110,11 @@ export async function invalidate(kv: KVNamespace, ...keys: string[]): Promise<vo
       }),
     ),
   );
+}
+
+/** Drops this isolate's copies of values kept in memory only (kvSeconds 0). */
+export function forgetInMemory(...keys: string[]) {
+  for (const key of keys) memory.delete(key);
 }
 
 /** Forgets this isolate's copies; tests call it after wiping storage. */

@@ -1,8 +1,8 @@
 // JWT access tokens (RFC 9068): `typ: at+jwt`, signed with the tenant's current key.
-import { SignJWT } from "jose";
 import { randomToken } from "../crypto/encoding";
 import type { Env } from "../env";
 import { signingKeyFor } from "../keys";
+import { signJwt } from "./jws";
 import type { RequestStats } from "../storage/database";
 import type { SigningAlg } from "../storage/schema";
 
@@ -37,15 +37,21 @@ export async function issueAccessToken(
   const signingKey = await signingKeyFor(env, stats, tenantId, claims.alg);
   const jti = claims.jti ?? randomToken(16);
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ ...claims.extra, client_id: claims.clientId, scope: claims.scope })
-    .setProtectedHeader({ alg: claims.alg, typ: "at+jwt", kid: signingKey.kid })
-    .setIssuer(claims.issuer)
-    .setSubject(claims.subject)
-    .setAudience(claims.audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + claims.ttlSeconds)
-    .setJti(jti)
-    .sign(signingKey.key);
+  const token = await signJwt(
+    { alg: claims.alg, typ: "at+jwt", kid: signingKey.kid },
+    {
+      ...claims.extra,
+      iss: claims.issuer,
+      sub: claims.subject,
+      aud: claims.audience,
+      client_id: claims.clientId,
+      scope: claims.scope,
+      iat: now,
+      exp: now + claims.ttlSeconds,
+      jti,
+    },
+    signingKey.key,
+  );
   return { token, jti, expiresIn: claims.ttlSeconds, expiresAt: now + claims.ttlSeconds };
 }
 

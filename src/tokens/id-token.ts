@@ -1,9 +1,10 @@
 // ID tokens (OIDC Core 2, 3.1.3.6): signed with the tenant key of the algorithm the client
 // registered (ES256 unless it asked for RS256), with at_hash binding the access token.
-import { base64url, createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { base64url, createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { sha256 } from "../crypto/encoding";
 import type { Env } from "../env";
 import { publishedJwks, signingKeyFor } from "../keys";
+import { signJwt } from "./jws";
 import type { RequestStats } from "../storage/database";
 import type { SigningAlg } from "../storage/schema";
 
@@ -48,14 +49,11 @@ export async function issueIdToken(
     ...(input.sid !== null ? { sid: input.sid } : {}),
     ...(input.accessToken ? { at_hash: await accessTokenHash(input.accessToken) } : {}),
   };
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: input.alg, typ: "JWT", kid: key.kid })
-    .setIssuer(input.issuer)
-    .setSubject(input.subject)
-    .setAudience(input.clientId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + input.ttlSeconds)
-    .sign(key.key);
+  return signJwt(
+    { alg: input.alg, typ: "JWT", kid: key.kid },
+    { ...payload, iss: input.issuer, sub: input.subject, aud: input.clientId, iat: now, exp: now + input.ttlSeconds },
+    key.key,
+  );
 }
 
 export interface VerifiedHint {

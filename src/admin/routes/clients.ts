@@ -202,7 +202,8 @@ export const clientRoutes = [
     path: "/tenants/{tenant}/clients/{client_id}",
     operationId: "deleteClient",
     summary: "Delete a client",
-    description: "Its secrets stop working at once. Access tokens already issued stay valid until they expire.",
+    description:
+      "Its secrets stop working within 15 seconds (Worker instances cache a client that long). Access tokens already issued stay valid until they expire.",
     tag: "Clients",
     scope: "clients:write",
     access: "tenant",
@@ -239,7 +240,7 @@ export const clientRoutes = [
     operationId: "rotateClientSecret",
     summary: "Rotate a client's secret",
     description:
-      "Creates a new secret. The secrets in use keep working for `previous_secret_expires_in` seconds (default one day), time to deploy the new one; 0 revokes them at once.",
+      "Creates a new secret. The secrets in use keep working for `previous_secret_expires_in` seconds (default one day), time to deploy the new one; 0 revokes them within 15 seconds (Worker instances cache a client that long).",
     tag: "Clients",
     scope: "clients:write",
     access: "tenant",
@@ -271,6 +272,7 @@ export const clientRoutes = [
     path: "/tenants/{tenant}/clients/{client_id}/secrets/{secret_id}",
     operationId: "revokeClientSecret",
     summary: "Revoke one secret",
+    description: "The secret stops working within 15 seconds (Worker instances cache a client that long).",
     tag: "Clients",
     scope: "clients:write",
     access: "tenant",

@@ -31,7 +31,7 @@ export async function tokenEndpoint(c: Context<AppEnv>): Promise<Response> {
 
   const record = (event: Omit<AuditEventInput, "actorType" | "ip" | "userAgent">) =>
     c.executionCtx.waitUntil(
-      openDirectory(c.env, tenant).audit.record({
+      openDirectory(c.env, tenant).audit.recordAfterResponse({
         actorType: "client",
         ip: clientIpOf(c.req.raw),
         userAgent: c.req.header("User-Agent") ?? null,

@@ -60,12 +60,18 @@ export async function readTokenParameters(
   const type = request.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded")
     throw new InvalidRequest("the token request must be sent as application/x-www-form-urlencoded");
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > MAX_TOKEN_REQUEST_BYTES) throw new InvalidRequest("the token request body is too large");
-  // Chunked bodies carry no Content-Length: read with a cap rather than all at once.
-  const bytes = await readAtMost(request, MAX_TOKEN_REQUEST_BYTES);
-  if (bytes === null) throw new InvalidRequest("the token request body is too large");
-  const form = new URLSearchParams(new TextDecoder().decode(bytes));
+  const length = request.headers.get("Content-Length");
+  if (Number(length ?? "0") > MAX_TOKEN_REQUEST_BYTES) throw new InvalidRequest("the token request body is too large");
+  // The runtime reads no more than a declared Content-Length, so such a body is read at
+  // once; a chunked body carries none and is read with a cap.
+  let body: string;
+  if (length !== null) body = await request.text();
+  else {
+    const bytes = await readAtMost(request, MAX_TOKEN_REQUEST_BYTES);
+    if (bytes === null) throw new InvalidRequest("the token request body is too large");
+    body = new TextDecoder().decode(bytes);
+  }
+  const form = new URLSearchParams(body);
   const seen = new Set<string>();
   for (const name of form.keys()) {
     if (seen.has(name) && !repeatable.has(name))

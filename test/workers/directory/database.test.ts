@@ -68,7 +68,7 @@ describe("openDatabase query counting", () => {
 });
 
 describe("round-trip budget of the data layer's hot paths", () => {
-  it("client authentication, user lookups and user writes cost one round trip each", async () => {
+  it("client authentication costs one D1 query on a miss, then nothing until the client changes", async () => {
     const tenant = await newTenant("acme");
     const setup = openDirectory(env, tenant);
     await setup.clients.create(clientMetadata("app"), { secretHash: "s1", hint: "aaaa" });
@@ -77,19 +77,44 @@ describe("round-trip budget of the data layer's hot paths", () => {
     const stats = newRequestStats();
     const directory = openDirectory(env, tenant, stats);
     const auth = await directory.clients.getForAuthentication("app");
-    expect(auth?.secrets.length).toBe(2);
+    expect(auth?.secrets.map((s) => s.secretHash).sort()).toEqual(["s1", "s2"]);
+    // Kept in memory only, never in KV (whose changes take a minute to show everywhere).
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
+    expect((await directory.clients.getForAuthentication("app"))?.secrets.length).toBe(2);
     expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
 
+    // Any change drops the cached copy: the next lookup sees it.
+    await setup.clients.rotateSecret("app", { secretHash: "s3", hint: "cccc" }, Math.floor(Date.now() / 1000));
+    expect((await directory.clients.getForAuthentication("app"))?.secrets.map((s) => s.secretHash)).toEqual(["s3"]);
+    expect(stats.d1RoundTrips).toBe(2);
+    // A secret that expires while cached stops working without a reload.
+    await setup.clients.rotateSecret("app", { secretHash: "s4", hint: "dddd" }, Math.floor(Date.now() / 1000) + 1);
+    expect((await directory.clients.getForAuthentication("app"))?.secrets.length).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await directory.clients.getForAuthentication("app"))?.secrets.map((s) => s.secretHash)).toEqual(["s4"]);
+    expect(stats.d1RoundTrips).toBe(3);
+    await setup.clients.delete("app");
+    expect(await directory.clients.getForAuthentication("app")).toBeNull();
+    // Unknown ids are not cached: a client created a moment later is found.
+    expect(await directory.clients.getForAuthentication("later")).toBeNull();
+    await setup.clients.create(clientMetadata("later"), { secretHash: "s5", hint: "eeee" });
+    expect((await directory.clients.getForAuthentication("later"))?.client.clientId).toBe("later");
+  });
+
+  it("user lookups and user writes cost one round trip each", async () => {
+    const tenant = await newTenant("acme");
+    const stats = newRequestStats();
+    const directory = openDirectory(env, tenant, stats);
     const user = await directory.users.create(
       { email: "ana@example.com" },
       { passwordHash: IMPORTED_HASH },
       { type: "user.created", actorType: "system" },
     );
-    expect(stats).toEqual({ d1RoundTrips: 2, d1Statements: 4, kvReads: 0, durableObjectCalls: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 1, d1Statements: 3, kvReads: 0, durableObjectCalls: 0 });
 
     expect((await directory.users.get(user.id))?.hasPassword).toBe(true);
     expect((await directory.users.findByEmail("ANA@example.com"))?.id).toBe(user.id);
-    expect(stats).toEqual({ d1RoundTrips: 4, d1Statements: 6, kvReads: 0, durableObjectCalls: 0 });
+    expect(stats).toEqual({ d1RoundTrips: 3, d1Statements: 5, kvReads: 0, durableObjectCalls: 0 });
   });
 
   it("the cached resource list costs one KV read and one D1 query on a miss, then nothing", async () => {

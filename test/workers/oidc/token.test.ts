@@ -438,11 +438,11 @@ describe("CORS and caching", () => {
 });
 
 describe("hot path cost", () => {
-  it("a warm token request is one D1 round trip and no KV read; discovery and JWKS touch neither", async () => {
+  it("a warm token request touches no storage; discovery and JWKS neither", async () => {
     await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp());
     const token = await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp());
     expect(token.status).toBe(200);
-    expect(usage(token)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 0, durableObjectCalls: 0 });
+    expect(usage(token)).toEqual({ d1RoundTrips: 0, d1Statements: 0, kvReads: 0, durableObjectCalls: 0 });
 
     await call("GET", "/t/acme/jwks");
     for (const path of ["/t/acme/.well-known/openid-configuration", "/t/acme/jwks"]) {
@@ -453,15 +453,56 @@ describe("hot path cost", () => {
     }
   });
 
-  it("a cold isolate reads tenant, keys and resources from KV, not D1", async () => {
+  it("a cold isolate reads tenant, keys and resources from KV, and only the client from D1", async () => {
     await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp());
     const { clearMemoryCache } = await import("../../../src/storage/cache");
     clearMemoryCache();
     const token = await tokenRequest("acme", { grant_type: "client_credentials", resource: API }, asApp());
     expect(token.status).toBe(200);
-    const cost = usage(token);
-    expect(cost.d1RoundTrips).toBe(1);
-    expect(cost.kvReads).toBe(3);
+    expect(usage(token)).toEqual({ d1RoundTrips: 1, d1Statements: 1, kvReads: 3, durableObjectCalls: 0 });
+  });
+
+  it("a change to a cached client reaches the token endpoint at once", async () => {
+    const request = (secret = app.client_secret) =>
+      tokenRequest(
+        "acme",
+        { grant_type: "client_credentials", resource: API },
+        {
+          Authorization: basic(app.client_id, secret),
+        },
+      );
+    expect((await request()).status).toBe(200);
+    expect(usage(await request()).d1RoundTrips).toBe(0); // served from the cache
+
+    // Rotation with the old secret revoked at once: the old one fails, the new one works.
+    const rotated = await call("POST", `/admin/v1/tenants/acme/clients/${app.client_id}/secrets`, {
+      token: admin,
+      body: { previous_secret_expires_in: 0 },
+    });
+    expect(rotated.status).toBe(201);
+    const { client_secret: newSecret } = await json<{ client_secret: string }>(rotated);
+    expect((await request()).status).toBe(401);
+    expect((await request(newSecret)).status).toBe(200);
+
+    // Grant types taken away: refused at once.
+    const updated = await call("PATCH", `/admin/v1/tenants/acme/clients/${app.client_id}`, {
+      token: admin,
+      body: {
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+        redirect_uris: ["https://app.acme.test/cb"],
+      },
+    });
+    expect(updated.status, await updated.clone().text()).toBe(200);
+    expect(await json(await request(newSecret))).toMatchObject({ error: "unauthorized_client" });
+
+    // Deleted: unknown at once.
+    expect((await call("DELETE", `/admin/v1/tenants/acme/clients/${app.client_id}`, { token: admin })).status).toBe(
+      204,
+    );
+    const deleted = await request(newSecret);
+    expect(deleted.status).toBe(401);
+    expect(await json(deleted)).toMatchObject({ error: "invalid_client" });
   });
 });
 
