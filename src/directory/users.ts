@@ -67,6 +67,16 @@ export function usersRepository(db: Database, tenantId: string) {
       return row ? flatten(row) : null;
     },
 
+    /** The user alone (status and claims), without the credential join: token and UserInfo hot paths. */
+    async getProfile(id: string): Promise<User | null> {
+      const [row] = await db
+        .select()
+        .from(users)
+        .where(and(inTenant, eq(users.id, id)))
+        .limit(1);
+      return row ?? null;
+    },
+
     async findByEmail(email: string): Promise<User | null> {
       const normalized = normalizeEmail(email);
       if (!normalized) return null;

@@ -50,7 +50,7 @@ export async function userInfoEndpoint(c: Context<AppEnv>): Promise<Response> {
   const scopes = payload.scope.split(" ");
   if (!scopes.includes("openid"))
     return bearerError(c, 403, "insufficient_scope", "the access token lacks the openid scope", "openid");
-  const user = await openDirectory(c.env, tenant, c.var.stats).users.get(payload.sub);
+  const user = await openDirectory(c.env, tenant, c.var.stats).users.getProfile(payload.sub);
   if (!user || user.status !== "active") return bearerError(c, 401, "invalid_token", "the account is no longer active");
   const requested = Array.isArray(payload.userinfo_claims) ? (payload.userinfo_claims as string[]) : [];
   return c.json(releasedClaims(user, scopes, requested), 200, { "Cache-Control": "no-store", Pragma: "no-cache" });

@@ -38,7 +38,7 @@ export async function refreshTokenGrant(context: GrantContext): Promise<GrantRes
       clientId: client.clientId,
       scope: requested,
     }) as Promise<RotateResult>,
-    directory.users.get(parts.userId),
+    directory.users.getProfile(parts.userId),
   ]);
   if (!("family" in rotated)) {
     if (rotated.revokedFamily !== undefined)
