@@ -2,6 +2,7 @@
 // under /admin/v1. docs/architecture.md walks through a request.
 import { Hono } from "hono";
 import { adminRoutes } from "./admin";
+import { devOutboxRoutes } from "./email/dev-page";
 import { Problem } from "./admin/problem";
 import { publicBaseUrl, SLUG_PATTERN } from "./config";
 import type { AppEnv } from "./env";
@@ -50,6 +51,7 @@ app.get(FORM_POST_JS_PATH, (c) =>
   c.body(FORM_POST_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": ASSET_CACHE }),
 );
 app.route("/admin/v1", adminRoutes);
+app.route("/dev", devOutboxRoutes);
 
 // Hono consults only the top-level app's notFound, so the management API's problem+json
 // answer for unknown paths is given here.

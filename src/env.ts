@@ -24,6 +24,14 @@ export interface Env {
   SIGNING_KEY_ENCRYPTION_KEY?: string;
   /** "on" adds a Server-Timing header with D1 and KV counts (tests, profiling). */
   SERVER_TIMING?: string;
+  /** outbox (local development), resend or postmark: see src/email/sender.ts. */
+  EMAIL_PROVIDER?: string;
+  /** Sender address of every email, e.g. no-reply@id.example.com (the tenant's name is the display name). */
+  EMAIL_FROM?: string;
+  /** The provider's API key (a secret). */
+  EMAIL_API_KEY?: string;
+  /** Overrides the provider's API base URL (an EU endpoint, or a local server in tests). */
+  EMAIL_API_URL?: string;
 }
 
 export interface AppVariables {

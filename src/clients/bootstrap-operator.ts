@@ -28,6 +28,7 @@ export function bootstrapOperator(env: Env, clientId: string): Client | null {
     policyUri: null,
     tosUri: null,
     contacts: [],
+    emailCodeSignIn: null,
     requirePushedAuthorizationRequests: false,
     accessTokenTtl: null,
     idTokenTtl: null,

@@ -4,8 +4,11 @@
 // its own database later is a change of this file and of configuration.
 import type { Env } from "../env";
 import { newRequestStats, openDatabase, type Database, type RequestStats } from "../storage/database";
+import { appearanceRepository } from "./appearance";
+import { attributesRepository } from "./attributes";
 import { auditRepository } from "./audit";
 import { clientsRepository } from "./clients";
+import { consentRecordsRepository } from "./consent-records";
 import { consentsRepository } from "./consents";
 import { resourcesRepository } from "./resources";
 import { rolesRepository } from "./roles";
@@ -34,6 +37,9 @@ class TenantDirectory {
   #consents?: ReturnType<typeof consentsRepository>;
   #signingKeys?: ReturnType<typeof signingKeysRepository>;
   #audit?: ReturnType<typeof auditRepository>;
+  #appearance?: ReturnType<typeof appearanceRepository>;
+  #attributes?: ReturnType<typeof attributesRepository>;
+  #consentRecords?: ReturnType<typeof consentRecordsRepository>;
 
   constructor(
     private readonly env: Env,
@@ -65,6 +71,15 @@ class TenantDirectory {
   get audit() {
     return (this.#audit ??= auditRepository(this.db, this.d1, this.tenantId));
   }
+  get consentRecords() {
+    return (this.#consentRecords ??= consentRecordsRepository(this.db, this.tenantId));
+  }
+  get attributes() {
+    return (this.#attributes ??= attributesRepository(this.db, this.tenantId));
+  }
+  get appearance() {
+    return (this.#appearance ??= appearanceRepository(this.env, this.db, this.tenantId, this.stats));
+  }
 }
 
 export type Directory = TenantDirectory;
@@ -81,6 +96,9 @@ export type { ClientConsent } from "./consents";
 export type { ApiResource, ApiResourceInput } from "./resources";
 export type { Role, RoleWithPermissions, Permission } from "./roles";
 export type { AuditEvent, AuditEventInput } from "./audit";
+export type { Appearance, BrandingRecord, BrandingSettings } from "./appearance";
+export type { AttributeDefinition, AttributeDefinitionInput } from "./attributes";
+export type { ConsentRecord, ConsentRecordInput } from "./consent-records";
 export type { SigningKeyRecord, SigningKeyChanges } from "./signing-keys";
 export { ConflictError, UnknownReferenceError } from "./errors";
 export { normalizeEmail } from "./email";

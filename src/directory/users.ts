@@ -1,6 +1,6 @@
 // Users of one tenant and their password credentials. A user and its credential are
 // always written together in one D1 batch (a transaction), so neither exists alone.
-import { and, asc, eq, gt, gte, lt } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, sql } from "drizzle-orm";
 import { nowSeconds } from "../config";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "../passwords";
 import { atomically } from "../storage/batch";
@@ -10,6 +10,7 @@ import { newId } from "../storage/ids";
 import { passwordCredentials, users } from "../storage/schema";
 import { normalizeEmail } from "./email";
 import { auditStatements, type AuditEventInput } from "./audit";
+import { consentRecordStatements, type ConsentRecordInput } from "./consent-records";
 import { ConflictError } from "./errors";
 
 export type User = typeof users.$inferSelect;
@@ -108,7 +109,13 @@ export function usersRepository(db: Database, tenantId: string) {
       return rows.map(flatten);
     },
 
-    async create(profile: UserProfile, credential?: PasswordInput, audit?: AuditEventInput): Promise<UserRecord> {
+    /** Creates the user, with its credential, consent records and audit record, in one transaction. */
+    async create(
+      profile: UserProfile,
+      credential?: PasswordInput,
+      audit?: AuditEventInput,
+      options: { consents?: readonly ConsentRecordInput[] } = {},
+    ): Promise<UserRecord> {
       const now = nowSeconds();
       const id = newId("usr");
       const hash = credential ? await credentialHash(credential) : undefined;
@@ -128,6 +135,7 @@ export function usersRepository(db: Database, tenantId: string) {
           ...(hash === undefined
             ? []
             : [db.insert(passwordCredentials).values({ userId: id, tenantId, hash, createdAt: now, updatedAt: now })]),
+          ...consentRecordStatements(db, tenantId, id, options.consents ?? [], now),
           ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
         ]);
         return { ...rows[0]!, hasPassword: hash !== undefined };
@@ -187,10 +195,11 @@ export function usersRepository(db: Database, tenantId: string) {
       ]);
     },
 
+    /** Counts the sign-in (progressive profiling asks after some) and remembers when. */
     async recordSignIn(id: string, at = nowSeconds()): Promise<void> {
       await db
         .update(users)
-        .set({ lastSignInAt: at })
+        .set({ lastSignInAt: at, signInCount: sql`${users.signInCount} + 1` })
         .where(and(inTenant, eq(users.id, id)));
     },
 

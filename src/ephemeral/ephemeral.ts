@@ -3,7 +3,14 @@
 // (RFC 7523 replay protection). One Ephemeral Durable Object per key: each is tiny and
 // lives minutes, and nothing about one key ever waits on another.
 import { DurableObject } from "cloudflare:workers";
+import { timingSafeEqual, utf8 } from "../crypto/encoding";
 import type { Env } from "../env";
+
+export type ChallengeAttempt<T> =
+  | { outcome: "match"; value: T }
+  | { outcome: "wrong"; attemptsLeft: number }
+  | { outcome: "exhausted" }
+  | { outcome: "missing" };
 
 interface Stored<T> {
   value: T;
@@ -61,6 +68,35 @@ export class Ephemeral extends DurableObject<Env> {
     if ((await this.read<true>()) !== null) return false;
     await this.put(true, ttlSeconds);
     return true;
+  }
+
+  /**
+   * For values holding a code's MAC and an attempt count (src/challenges): compares in
+   * constant time and, in the same step, consumes the value on a match or counts the
+   * attempt, dropping the value when attempts run out.
+   */
+  async attemptCode<T extends { codeMac: string; attempts: number }>(
+    presentedMac: string,
+    maxAttempts: number,
+  ): Promise<ChallengeAttempt<T>> {
+    const value = await this.read<T>();
+    if (!value) return { outcome: "missing" };
+    if (value.attempts >= maxAttempts) {
+      await this.ctx.storage.deleteAll();
+      return { outcome: "exhausted" };
+    }
+    if (timingSafeEqual(utf8.encode(presentedMac), utf8.encode(value.codeMac))) {
+      await this.ctx.storage.deleteAll();
+      return { outcome: "match", value };
+    }
+    const attempts = value.attempts + 1;
+    if (attempts >= maxAttempts) {
+      await this.ctx.storage.deleteAll();
+      return { outcome: "exhausted" };
+    }
+    const stored = await this.ctx.storage.get<Stored<T>>("value");
+    await this.ctx.storage.put("value", { value: { ...value, attempts }, expiresAt: stored!.expiresAt });
+    return { outcome: "wrong", attemptsLeft: maxAttempts - attempts };
   }
 
   override async alarm(): Promise<void> {

@@ -4,7 +4,16 @@ import { countCalls, type RequestStats } from "../storage/database";
 
 export { Ephemeral } from "./ephemeral";
 
-type Purpose = "interaction" | "par" | "assertion-jti" | "logout";
+type Purpose =
+  | "interaction"
+  | "par"
+  | "assertion-jti"
+  | "logout"
+  | "challenge-sign-up"
+  | "challenge-verify-email"
+  | "challenge-email-code"
+  | "challenge-password-reset"
+  | "challenge-email-change";
 
 function stub(env: Env, tenantId: string, purpose: Purpose, key: string) {
   return env.EPHEMERAL.get(env.EPHEMERAL.idFromName(`${tenantId}:${purpose}:${key}`));
@@ -20,5 +29,7 @@ export function ephemeralStore<T>(env: Env, tenantId: string, purpose: Purpose, 
     replace: (expectedVersion: number, value: T & { version: number }, ttlSeconds: number) =>
       object.replace(expectedVersion, value, ttlSeconds) as Promise<boolean>,
     claim: (ttlSeconds: number) => object.claim(ttlSeconds),
+    /** For code challenges (see Ephemeral.attemptCode). */
+    attemptCode: (presentedMac: string, maxAttempts: number) => object.attemptCode(presentedMac, maxAttempts),
   };
 }

@@ -1,20 +1,24 @@
 /** @jsxImportSource hono/jsx */
 // Moving an authorization request forward: from the authorization endpoint, and again
 // after each page the user answers. One place decides what comes next (decide.ts) and
-// acts on it: complete, answer prompt=none with an error, or show the next page.
+// acts on it: complete, answer prompt=none with an error, show the next page, or send
+// the browser to the journey that handles the step (email verification, profiling).
 import type { Context } from "hono";
+import { profilingAttributes } from "../attributes";
 import { issuerFor } from "../config";
-import type { Client, Directory, Tenant } from "../directory";
+import type { Client, Directory, Tenant, User } from "../directory";
 import type { AppEnv } from "../env";
+import { journeyPaths } from "../journeys/paths";
 import { completeAuthorization } from "../oidc/authorize/complete";
 import { describeScopes, nextStep, promptNoneError, type Step } from "../oidc/authorize/decide";
 import type { AuthorizationRequest } from "../oidc/authorize/request";
 import { authorizationError } from "../oidc/authorize/respond";
 import { currentSession, type CurrentSession } from "../sessions";
-import { pageHeaders } from "../ui/headers";
 import { ConsentPage } from "../ui/pages/consent";
 import { SelectAccountPage } from "../ui/pages/select-account";
 import { SignInPage } from "../ui/pages/sign-in";
+import { htmlPage } from "../ui/render";
+import { interactionPage } from "./guard";
 import { finishInteraction, startInteraction, type Interaction } from "./state";
 
 type FlowContext = Context<AppEnv>;
@@ -28,6 +32,11 @@ async function grantedScopes(directory: Directory, client: Client, session: Curr
   return directory.consents.grantedScopes(session.userId, client.clientId);
 }
 
+/** Passwordless email codes: the app's own setting, else the tenant's. */
+export function emailCodeOffered(tenant: Tenant, client: Client): boolean {
+  return client.emailCodeSignIn ?? tenant.emailCodeSignIn;
+}
+
 export async function proceed(
   c: FlowContext,
   tenant: Tenant,
@@ -39,6 +48,7 @@ export async function proceed(
 ): Promise<Response> {
   const issuer = issuerFor(c.env, tenant.slug);
   const session = await currentSession(c, tenant);
+  const user = session ? await directory.users.get(session.userId) : null;
   const step = nextStep({
     prompt: request.prompt,
     maxAge: request.maxAge,
@@ -48,13 +58,15 @@ export async function proceed(
     firstParty: client.firstParty,
     granted: await grantedScopes(directory, client, session),
     hintSubject,
+    emailVerificationRequired: Boolean(user && tenant.requireVerifiedEmail && !user.emailVerified),
+    profileAttributes: user ? profilingAttributes(tenant.profilingRules, user, request.scopes).map((a) => a.name) : [],
     interaction,
   });
 
   if (step === "complete") {
     if (interaction && !(await finishInteraction(c, tenant, interaction)))
       return authorizationError(c, request, issuer, "access_denied", "this sign-in was already completed");
-    return completeAuthorization(c, tenant, directory, client, request, session!.userId, session!.session);
+    return completeAuthorization(c, tenant, directory, client, request, session!.userId, session!.session, user);
   }
   if (request.prompt.includes("none") || step === "hint_mismatch") {
     if (interaction) await finishInteraction(c, tenant, interaction);
@@ -65,7 +77,9 @@ export async function proceed(
     const started = await startInteraction(c, tenant, request, hintSubject);
     return c.redirect(interactionPath(tenant, started), 303);
   }
-  return renderStep(c, tenant, directory, client, interaction, step, session, null);
+  if (step === "verify_email") return c.redirect(journeyPaths.verifyEmail(tenant, interaction.id), 303);
+  if (step === "profile") return c.redirect(journeyPaths.profile(tenant, interaction.id), 303);
+  return renderStep(c, tenant, directory, client, interaction, step, session, null, 200, undefined, user);
 }
 
 export async function renderStep(
@@ -74,51 +88,60 @@ export async function renderStep(
   directory: Directory,
   client: Client,
   interaction: Interaction,
-  step: Exclude<Step, "complete">,
+  step: "login" | "select_account" | "consent",
   session: CurrentSession | null,
   error: string | null,
   status: 200 | 400 | 401 | 403 | 429 = 200,
   typedEmail?: string,
+  signedInUser?: User | null,
 ): Promise<Response> {
+  const page = await interactionPage(c, interaction);
   const clientName = client.clientName ?? client.clientId;
-  const common = { tenantName: tenant.displayName, clientName, csrf: interaction.csrf };
+  const common = { page, clientName, csrf: interaction.csrf };
   if (step === "login") {
-    return c.html(
+    return htmlPage(
+      c,
       <SignInPage
         {...common}
         action={interactionPath(tenant, interaction, "login")}
         email={typedEmail ?? interaction.request.loginHint ?? ""}
         error={error}
+        alternatives={{
+          signUp: tenant.selfSignUpEnabled ? journeyPaths.signUp(tenant, interaction.id) : null,
+          passwordReset: journeyPaths.passwordReset(tenant, interaction.id),
+          emailCode: emailCodeOffered(tenant, client) ? journeyPaths.emailCode(tenant, interaction.id) : null,
+        }}
       />,
       status,
-      pageHeaders(),
     );
   }
-  const user = session ? await directory.users.get(session.userId) : null;
+  const user = signedInUser !== undefined ? signedInUser : session ? await directory.users.get(session.userId) : null;
   if (step === "select_account") {
-    return c.html(
+    return htmlPage(
+      c,
       <SelectAccountPage
         {...common}
-        userLabel={user?.email ?? user?.name ?? "your account"}
+        userLabel={user?.email ?? user?.name ?? null}
         action={interactionPath(tenant, interaction, "select-account")}
       />,
       status,
-      pageHeaders(),
     );
   }
   const resource = interaction.request.resource
     ? (await directory.resources.all()).find((r) => r.identifier === interaction.request.resource)
     : undefined;
-  return c.html(
+  return htmlPage(
+    c,
     <ConsentPage
       {...common}
       logoUri={client.logoUri}
       userEmail={user?.email ?? null}
-      scopes={describeScopes(interaction.request.scopes, resource?.scopes ?? [])}
+      scopes={describeScopes(interaction.request.scopes, resource?.scopes ?? [], page.t)}
       forUser={session?.userId ?? ""}
       action={interactionPath(tenant, interaction, "consent")}
     />,
     status,
-    pageHeaders(),
   );
 }
+
+export type { Step };

@@ -33,8 +33,12 @@ export interface Interaction {
   authenticatedUserId: string | null;
   accountChosenUserId: string | null;
   consentedUserId: string | null;
+  /** Progressive profiling asked this user in this interaction (answered or skipped). */
+  profileAskedUserId: string | null;
   /** "Use another account": ask for credentials even though a session exists. */
   forceLogin: boolean;
+  /** Code challenges in progress in this interaction, by journey (src/challenges). */
+  pending: Partial<Record<"signUp" | "verifyEmail" | "emailCode", { flowId: string; email: string }>>;
 }
 
 type AnyContext = Context<AppEnv>;
@@ -63,7 +67,9 @@ export async function startInteraction(
     authenticatedUserId: null,
     accountChosenUserId: null,
     consentedUserId: null,
+    profileAskedUserId: null,
     forceLogin: false,
+    pending: {},
   };
   await store(c.env, tenant, id, c.var.stats).put(interaction, INTERACTION_TTL);
   writeCookie(c, interactionCookie(c.env, tenant.slug, id), binding, INTERACTION_TTL);

@@ -12,8 +12,10 @@ import type { AppEnv } from "../env";
 import { clientIpOf } from "../http/client-ip";
 import { currentSession, forgetSessionCookie, userState, type CurrentSession } from "../sessions";
 import { verifyIdTokenHint } from "../tokens";
-import { pageHeaders } from "../ui/headers";
-import { ErrorPage, SignedOutPage, SignOutConfirmPage } from "../ui/pages/messages";
+import type { MessageKey } from "../i18n";
+import { pageContext, type PageContext } from "../ui/page";
+import { SignedOutPage, SignOutConfirmPage } from "../ui/pages/messages";
+import { errorPage, htmlPage } from "../ui/render";
 import { readAtMost } from "./token/parameters";
 
 const CONFIRMATION_TTL = 600;
@@ -47,48 +49,39 @@ async function endSession(c: Context<AppEnv>, tenant: Tenant, current: CurrentSe
 }
 
 /** Asks the user to confirm: nothing proves this sign-out request comes from them. */
-async function askToConfirm(c: Context<AppEnv>, tenant: Tenant, current: CurrentSession) {
+async function askToConfirm(c: Context<AppEnv>, tenant: Tenant, current: CurrentSession, page: PageContext) {
   const logoutId = randomToken(16);
   const pending: PendingLogout = { sid: current.session.sid, userId: current.userId, csrf: randomToken(32) };
   await ephemeralStore<PendingLogout>(c.env, tenant.id, "logout", logoutId, c.var.stats).put(pending, CONFIRMATION_TTL);
-  return c.html(
+  return htmlPage(
+    c,
     <SignOutConfirmPage
-      tenantName={tenant.displayName}
+      page={page}
       action={`/t/${tenant.slug}/logout`}
       csrf={pending.csrf}
-      fields={{ logout_id: logoutId }}
+      fields={{ logout_id: logoutId, ...(page.locale ? { ui_locales: page.locale } : {}) }}
     />,
-    200,
-    pageHeaders(),
   );
 }
 
-function signedOut(c: Context<AppEnv>, tenant: Tenant, note: string | null = null) {
-  return c.html(<SignedOutPage tenantName={tenant.displayName} note={note} />, 200, pageHeaders());
+function signedOut(c: Context<AppEnv>, page: PageContext, note: MessageKey | null = null) {
+  return htmlPage(c, <SignedOutPage page={page} note={note && page.t(note)} />);
 }
 
 export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> {
   const tenant = c.var.tenant;
   const issuer = issuerFor(c.env, tenant.slug);
   const form = await readParameters(c);
-  if (!form)
-    return c.html(
-      <ErrorPage title="Sign-out failed" message="The sign-out request is malformed." />,
-      400,
-      pageHeaders(),
-    );
+  if (!form) return errorPage(c, 400, "logout.failedTitle", "logout.malformed");
   const get = (name: string) => form.get(name) || undefined;
+  const page = await pageContext(c, get("ui_locales") ?? null);
   const current = await currentSession(c, tenant);
 
   // The confirmation form posts back here.
   if (c.req.method === "POST" && get("confirm") === "yes") {
     const origin = c.req.header("Origin");
     if (origin && origin !== "null" && origin !== new URL(publicBaseUrl(c.env)).origin)
-      return c.html(
-        <ErrorPage title="Request refused" message="This form was sent from another site." />,
-        403,
-        pageHeaders(),
-      );
+      return errorPage(c, 403, "common.refusedTitle", "common.crossSite", undefined, page);
     const pending = await ephemeralStore<PendingLogout>(
       c.env,
       tenant.id,
@@ -98,46 +91,32 @@ export async function endSessionEndpoint(c: Context<AppEnv>): Promise<Response> 
     ).take();
     const csrf = get("csrf") ?? "";
     if (!pending || !timingSafeEqual(utf8.encode(csrf), utf8.encode(pending.csrf)))
-      return c.html(
-        <ErrorPage title="Sign-out failed" message="This sign-out page has expired. Try again." />,
-        400,
-        pageHeaders(),
-      );
+      return errorPage(c, 400, "logout.failedTitle", "logout.expired", undefined, page);
     if (current && current.session.sid === pending.sid) await endSession(c, tenant, current, null);
-    return signedOut(c, tenant);
+    return signedOut(c, page);
   }
 
   const hintToken = get("id_token_hint");
   const hint = hintToken ? await verifyIdTokenHint(c.env, c.var.stats, tenant.id, issuer, hintToken) : null;
   const clientIdParameter = get("client_id");
   if (hint && clientIdParameter && !hint.audiences.includes(clientIdParameter))
-    return c.html(
-      <ErrorPage title="Sign-out failed" message="The ID token was not issued to this application." />,
-      400,
-      pageHeaders(),
-    );
+    return errorPage(c, 400, "logout.failedTitle", "logout.notForClient", undefined, page);
   const redirectUri = get("post_logout_redirect_uri");
 
   if (!hint) {
     // Nothing proves the request comes from the user's application: ask the user.
-    if (!current)
-      return signedOut(
-        c,
-        tenant,
-        redirectUri ? "You were not returned to the application: its sign-out request could not be verified." : null,
-      );
-    return askToConfirm(c, tenant, current);
+    if (!current) return signedOut(c, page, redirectUri ? "logout.unverified" : null);
+    return askToConfirm(c, tenant, current, page);
   }
 
   // The hint names someone else than who is signed in here: let the user decide.
-  if (current && current.userId !== hint.subject) return askToConfirm(c, tenant, current);
+  if (current && current.userId !== hint.subject) return askToConfirm(c, tenant, current, page);
 
   const clientId = clientIdParameter ?? (hint.audiences.length === 1 ? hint.audiences[0]! : null);
   if (current) await endSession(c, tenant, current, clientId);
-  if (!redirectUri) return signedOut(c, tenant);
+  if (!redirectUri) return signedOut(c, page);
   const client = clientId ? await openDirectory(c.env, tenant, c.var.stats).clients.get(clientId) : null;
-  if (!client || !client.postLogoutRedirectUris.includes(redirectUri))
-    return signedOut(c, tenant, "You were not returned to the application: the address it gave is not registered.");
+  if (!client || !client.postLogoutRedirectUris.includes(redirectUri)) return signedOut(c, page, "logout.unregistered");
   const target = new URL(redirectUri);
   const state = get("state");
   if (state) target.searchParams.set("state", state);

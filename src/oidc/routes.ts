@@ -11,7 +11,10 @@ import { interactionRoutes } from "../interaction/routes";
 import { publishedJwks } from "../keys";
 import { authorizationEndpoint } from "./authorize/endpoint";
 import { pushedAuthorizationRequestEndpoint } from "./authorize/par";
-import { authorizationErrorPage } from "./authorize/respond";
+import { accountRoutes } from "../account/routes";
+import { brandingStylesheetResponse } from "../branding/route";
+import { standaloneJourneyRoutes } from "../journeys/routes";
+import { errorPage } from "../ui/render";
 import { discoveryDocument } from "./discovery";
 import { endSessionEndpoint } from "./end-session";
 import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from "./errors";
@@ -50,6 +53,9 @@ oidcRoutes.get("/jwks", async (c) => {
 oidcRoutes.on(["GET", "POST"], "/authorize", authorizationEndpoint);
 oidcRoutes.on(["GET", "POST"], "/logout", endSessionEndpoint);
 oidcRoutes.route("/interaction", interactionRoutes);
+oidcRoutes.route("/", standaloneJourneyRoutes);
+oidcRoutes.route("/account", accountRoutes);
+oidcRoutes.get("/branding/:file", brandingStylesheetResponse);
 
 // Back channel: CORS for browser apps, JSON answers.
 for (const path of ["/token", "/userinfo", "/revoke", "/introspect"]) oidcRoutes.use(path, publicCors);
@@ -65,21 +71,19 @@ for (const path of ["/token", "/par", "/revoke", "/introspect"]) {
   });
 }
 
-const FRONT_CHANNEL = /\/(authorize|logout|interaction)(\/|$)/;
+// Hosted pages, which answer errors with a page rather than JSON.
+const FRONT_CHANNEL = /\/(authorize|logout|interaction|password-reset|verify-email|account)(\/|$)/;
 
 oidcRoutes.onError((error, c) => {
   if (error instanceof OAuthError) return error.toResponse();
   const path = new URL(c.req.url).pathname;
+  const page = FRONT_CHANNEL.test(path);
   if (error instanceof ConfigurationError) {
     logFailure("configuration error", error);
+    if (page) return errorPage(c, 503, "common.unavailableTitle", "common.unavailableBody");
     return new TemporarilyUnavailable("the server is not configured correctly").toResponse();
   }
   logFailure(`oidc endpoint failed: ${c.req.method} ${path}`, error);
-  if (FRONT_CHANNEL.test(path))
-    return authorizationErrorPage(
-      c,
-      "Something went wrong on our side. Please go back to the application and try again.",
-      500,
-    );
+  if (page) return errorPage(c, 500, "common.unavailableTitle", "common.serverErrorBody");
   return new ServerError().toResponse();
 });

@@ -29,6 +29,11 @@ export function deviceCookie(env: Env): CookieSpec {
   return { name: `${secure(env) ? "__Host-" : ""}lk-device`, path: "/" };
 }
 
+/** The double-submit CSRF token of pages outside an interaction (src/http/csrf.ts). */
+export function csrfCookie(env: Env): CookieSpec {
+  return { name: `${secure(env) ? "__Host-" : ""}lk-csrf`, path: "/" };
+}
+
 export function readCookie(c: Context<AppEnv>, spec: CookieSpec): string | undefined {
   return getCookie(c, spec.name);
 }

@@ -26,6 +26,7 @@ export const cacheKeys = {
   signingKeys: (tenantId: string) => `keys:signing:${tenantId}`,
   jwks: (tenantId: string) => `keys:jwks:${tenantId}`,
   resources: (tenantId: string) => `resources:${tenantId}`,
+  appearance: (tenantId: string) => `appearance:${tenantId}`,
   clientAuthentication: (tenantId: string, clientId: string) => `client:${tenantId}:${encodeURIComponent(clientId)}`,
 };
 

@@ -31,9 +31,49 @@ export const tenants = sqliteTable("tenants", {
   signInLockThreshold: integer("sign_in_lock_threshold").notNull().default(10),
   signInLockSeconds: integer("sign_in_lock_seconds").notNull().default(900),
   signingKeyRotationDays: integer("signing_key_rotation_days").notNull().default(90),
+  // Self-service journeys (docs/journeys/).
+  /** Language of the hosted pages and emails when neither ui_locales nor the browser decides. */
+  defaultLocale: text("default_locale").notNull().default("en"),
+  selfSignUpEnabled: integer("self_sign_up_enabled", { mode: "boolean" }).notNull().default(true),
+  /** Tokens are issued only to users whose email is verified (they verify during sign-in). */
+  requireVerifiedEmail: integer("require_verified_email", { mode: "boolean" }).notNull().default(false),
+  /** Passwordless sign-in with a code sent by email; clients may override. */
+  emailCodeSignIn: integer("email_code_sign_in", { mode: "boolean" }).notNull().default(false),
+  /** Attributes the sign-up page collects, built-in claims or custom attribute names. */
+  signUpAttributes: text("sign_up_attributes", { mode: "json" })
+    .$type<AttributeRequirement[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  /** Versioned legal documents accepted at sign-up (recorded as consent records). */
+  termsUrl: text("terms_url"),
+  termsVersion: text("terms_version"),
+  privacyUrl: text("privacy_url"),
+  privacyVersion: text("privacy_version"),
+  /** When set, sign-up offers optional marketing consent, recorded with this version. */
+  marketingConsentVersion: text("marketing_consent_version"),
+  profilingRules: text("profiling_rules", { mode: "json" })
+    .$type<ProfilingRule[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  /** Audit events older than this are deleted by the hourly job, deleted users' included. */
+  auditRetentionDays: integer("audit_retention_days").notNull().default(365),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/** An attribute (built-in claim or custom attribute name) a page collects, and whether it must be given. */
+export interface AttributeRequirement {
+  name: string;
+  required: boolean;
+}
+
+/**
+ * Ask customers, right after they sign in, for attributes they lack: once they have
+ * signed in `after_sign_ins` times, or when the app asks for `scope`.
+ */
+export type ProfilingRule = { id: string; attributes: AttributeRequirement[] } & (
+  { after_sign_ins: number } | { scope: string }
+);
 
 export interface PostalAddress {
   formatted?: string;
@@ -75,12 +115,15 @@ export const users = sqliteTable(
       .$type<Record<string, unknown>>()
       .notNull()
       .default(sql`'{}'`),
-    status: text("status", { enum: ["active", "blocked"] })
+    /** `deleted`: a tombstone, personal data gone, kept for the audit trail's references. */
+    status: text("status", { enum: ["active", "blocked", "deleted"] })
       .notNull()
       .default("active"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastSignInAt: integer("last_sign_in_at"),
+    signInCount: integer("sign_in_count").notNull().default(0),
+    deletedAt: integer("deleted_at"),
   },
   (t) => [
     uniqueIndex("users_tenant_id_uq").on(t.tenantId, t.id),
@@ -141,6 +184,8 @@ export const clients = sqliteTable(
     idTokenTtl: integer("id_token_ttl"),
     refreshTokenTtl: integer("refresh_token_ttl"),
     refreshTokenIdleTtl: integer("refresh_token_idle_ttl"),
+    /** Passwordless email-code sign-in for this app; NULL follows the tenant. */
+    emailCodeSignIn: integer("email_code_sign_in", { mode: "boolean" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -321,4 +366,95 @@ export const auditEvents = sqliteTable(
     index("audit_events_tenant_client_idx").on(t.tenantId, t.clientId, t.id),
     index("audit_events_tenant_type_idx").on(t.tenantId, t.type, t.id),
   ],
+);
+
+/** How the hosted pages and emails of a tenant look; one row per tenant that set any. */
+export const tenantBranding = sqliteTable("tenant_branding", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  logoUri: text("logo_uri"),
+  primaryColor: text("primary_color"),
+  backgroundColor: text("background_color"),
+  backgroundImageUri: text("background_image_uri"),
+  /** Checked against the safe subset (src/branding/css.ts) before it is stored. */
+  customCss: text("custom_css"),
+  supportUrl: text("support_url"),
+  updatedAt: updatedAt(),
+});
+
+/** A tenant's wording of one text in one language, replacing the catalog's. */
+export const tenantTexts = sqliteTable(
+  "tenant_texts",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    locale: text("locale").notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.locale, t.key] })],
+);
+
+export type AttributeType = "string" | "integer" | "boolean" | "date";
+
+/** A custom attribute a tenant collects, kept in `users.custom_attributes` under its name. */
+export const attributeDefinitions = sqliteTable(
+  "attribute_definitions",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["string", "integer", "boolean", "date"] }).notNull(),
+    /** Label per language, e.g. {"en": "Member number", "de": "Mitgliedsnummer"}. */
+    labels: text("labels", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    required: integer("required", { mode: "boolean" }).notNull().default(false),
+    minLength: integer("min_length"),
+    maxLength: integer("max_length"),
+    pattern: text("pattern"),
+    enumValues: text("enum_values", { mode: "json" }).$type<string[]>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name] })],
+);
+
+export type ConsentPurpose = "terms" | "privacy" | "marketing";
+
+/** What a user agreed to (or withdrew), under which version, when and where: append-only. */
+export const consentRecords = sqliteTable(
+  "consent_records",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    purpose: text("purpose", { enum: ["terms", "privacy", "marketing"] }).notNull(),
+    policyVersion: text("policy_version").notNull(),
+    granted: integer("granted", { mode: "boolean" }).notNull(),
+    source: text("source", { enum: ["sign_up", "account", "admin"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete("cascade"),
+    index("consent_records_user_idx").on(t.tenantId, t.userId, t.purpose, t.id),
+  ],
+);
+
+/** Development only (EMAIL_PROVIDER=outbox): emails kept instead of sent, for the dev page and tests. */
+export const devOutbox = sqliteTable(
+  "dev_outbox",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("dev_outbox_recipient_idx").on(t.tenantId, t.recipient, t.id)],
 );

@@ -57,6 +57,20 @@ export class SignInThrottle extends DurableObject<Env> {
   }
 
   /**
+   * A budget of `limit` uses per sliding `windowSeconds` (emails sent to one address,
+   * sign-ups from one network, ...): spends one and says whether it was there to spend.
+   */
+  async take(limit: number, windowSeconds: number): Promise<{ allowed: boolean; retryAfter: number }> {
+    const t = now();
+    const uses = ((await this.ctx.storage.get<number[]>("uses")) ?? []).filter((at) => at > t - windowSeconds);
+    if (uses.length >= limit) return { allowed: false, retryAfter: uses[0]! + windowSeconds - t };
+    uses.push(t);
+    await this.ctx.storage.put("uses", uses);
+    await this.remember();
+    return { allowed: true, retryAfter: 0 };
+  }
+
+  /**
    * After two idle days: failure counts go; the devices an account knows stay (else an
    * attacker could wait, then lock out a customer whose browser had been forgotten).
    */

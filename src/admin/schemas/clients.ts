@@ -79,6 +79,10 @@ const metadataShape = {
   id_token_ttl: described(z.nullable(tokenTtlSchema), "Overrides the tenant's ID token lifetime"),
   refresh_token_ttl: described(z.nullable(refreshLifetime), "Overrides the tenant's absolute refresh token lifetime"),
   refresh_token_idle_ttl: described(z.nullable(refreshLifetime), "Overrides the tenant's refresh token idle lifetime"),
+  email_code_sign_in: described(
+    z.nullable(z.boolean()),
+    "Offer sign-in with a code sent by email in this app; null follows the tenant's email_code_sign_in",
+  ),
 };
 
 /** Defaults from RFC 7591 section 2 where it has them. */
@@ -105,6 +109,7 @@ export const CLIENT_DEFAULTS: ClientRuleInput & Omit<ClientApiMetadata, keyof Cl
   id_token_ttl: null,
   refresh_token_ttl: null,
   refresh_token_idle_ttl: null,
+  email_code_sign_in: null,
 };
 
 const fullMetadataSchema = z.object(metadataShape);
@@ -161,6 +166,7 @@ export const clientSchema = z.object({
   id_token_ttl: z.nullable(z.int()),
   refresh_token_ttl: z.nullable(z.int()),
   refresh_token_idle_ttl: z.nullable(z.int()),
+  email_code_sign_in: z.nullable(z.boolean()),
   client_id_issued_at: described(z.int(), "RFC 7591: seconds since the epoch"),
   created_at: timestamp,
   updated_at: timestamp,
@@ -231,6 +237,7 @@ export function toApiMetadata(client: Client): ClientApiMetadata {
     id_token_ttl: client.idTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
     refresh_token_idle_ttl: client.refreshTokenIdleTtl,
+    email_code_sign_in: client.emailCodeSignIn,
   };
 }
 
@@ -259,6 +266,7 @@ export function fromApiMetadata(clientId: string, meta: ClientApiMetadata): Clie
     idTokenTtl: meta.id_token_ttl,
     refreshTokenTtl: meta.refresh_token_ttl,
     refreshTokenIdleTtl: meta.refresh_token_idle_ttl,
+    emailCodeSignIn: meta.email_code_sign_in,
   };
 }
 

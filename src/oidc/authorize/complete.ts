@@ -4,7 +4,7 @@
 import type { AppEnv } from "../../env";
 import type { Context } from "hono";
 import { issuerFor } from "../../config";
-import type { Client, Directory, Tenant } from "../../directory";
+import type { Client, Directory, Tenant, User } from "../../directory";
 import type { Env } from "../../env";
 import { userState, type SessionRecord } from "../../sessions";
 import { formatOpaque } from "../../tokens";
@@ -20,9 +20,11 @@ export async function completeAuthorization(
   request: AuthorizationRequest,
   userId: string,
   session: SessionRecord,
+  /** The user, when the caller read it already (saves a query). */
+  known?: User | null,
 ): Promise<Response> {
   const issuer = issuerFor(c.env, tenant.slug);
-  const user = await directory.users.get(userId);
+  const user = known && known.id === userId ? known : await directory.users.get(userId);
   if (!user || user.status !== "active")
     return authorizationError(c, request, issuer, "access_denied", "the account cannot sign in");
 

@@ -1,7 +1,8 @@
 // What an authorization request needs next, as a pure function of the request, the
 // browser's session and what happened in the interaction so far (OIDC Core 3.1.2.1-3).
+import type { MessageKey, Translator } from "../../i18n";
 
-export type Step = "login" | "select_account" | "consent" | "complete" | "hint_mismatch";
+export type Step = "login" | "select_account" | "verify_email" | "profile" | "consent" | "complete" | "hint_mismatch";
 
 export interface DecisionInput {
   prompt: readonly string[];
@@ -13,11 +14,17 @@ export interface DecisionInput {
   /** Scopes this user already granted this client. */
   granted: ReadonlySet<string>;
   hintSubject: string | null;
+  /** The tenant requires a verified email, and the signed-in user's is not verified. */
+  emailVerificationRequired: boolean;
+  /** Attributes a profiling rule asks the signed-in user for now (docs/journeys/profiling.md). */
+  profileAttributes: readonly string[];
   interaction: {
     authenticatedAt: number | null;
     authenticatedUserId: string | null;
     accountChosenUserId: string | null;
     consentedUserId: string | null;
+    /** Profiling is asked at most once per sign-in: whom this interaction asked already. */
+    profileAskedUserId: string | null;
     forceLogin: boolean;
   } | null;
 }
@@ -39,6 +46,10 @@ export function nextStep(input: DecisionInput): Step {
     if (input.hintSubject !== null && input.hintSubject !== session.userId) return "login";
     if (input.prompt.includes("select_account") && !accountChosen) return "select_account";
   }
+  if (input.emailVerificationRequired) return "verify_email";
+  // Only right after signing in, so an app the user reaches by single sign-on never nags.
+  if (fresh && input.profileAttributes.length > 0 && input.interaction?.profileAskedUserId !== session.userId)
+    return "profile";
   if (!input.firstParty && !consented) {
     if (input.prompt.includes("consent")) return "consent";
     if (input.scopes.some((scope) => !input.granted.has(scope))) return "consent";
@@ -57,26 +68,25 @@ export function promptNoneError(step: Exclude<Step, "complete">): { error: strin
       return { error: "account_selection_required", description: "the user must choose an account" };
     case "consent":
       return { error: "consent_required", description: "the user must consent" };
+    case "verify_email":
+      return { error: "interaction_required", description: "the user must verify their email address" };
+    case "profile":
+      return { error: "interaction_required", description: "the user must complete their profile" };
   }
 }
 
-const STANDARD_SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: "Know who you are",
-  profile: "See your name and profile details",
-  email: "See your email address",
-  phone: "See your phone number",
-  address: "See your postal address",
-  offline_access: "Keep access while you are not using it",
-};
+const STANDARD_SCOPES_DESCRIBED = new Set(["openid", "profile", "email", "phone", "address", "offline_access"]);
 
-/** What each scope means, in words for the consent page. */
+/** What each scope means, in words for the consent page, in the page's language. */
 export function describeScopes(
   scopes: readonly string[],
   apiScopes: readonly { value: string; description?: string }[],
+  t: Translator["t"],
 ): { value: string; description: string }[] {
   return scopes.map((value) => ({
     value,
-    description:
-      STANDARD_SCOPE_DESCRIPTIONS[value] ?? apiScopes.find((s) => s.value === value)?.description ?? `Use “${value}”`,
+    description: STANDARD_SCOPES_DESCRIBED.has(value)
+      ? t(`scope.${value}` as MessageKey)
+      : (apiScopes.find((s) => s.value === value)?.description ?? t("scope.other", { scope: value })),
   }));
 }

@@ -3,18 +3,19 @@
 // redirect (query) or by a self-submitting form (OAuth 2.0 Form Post Response Mode),
 // always with `iss` (RFC 9207).
 import type { Context } from "hono";
-import { pageHeaders } from "../../ui/headers";
-import { ErrorPage } from "../../ui/pages/messages";
+import type { AppEnv } from "../../env";
+import { pageContext } from "../../ui/page";
+import { errorPage, htmlPage } from "../../ui/render";
 import { FormPostPage } from "../../ui/pages/form-post";
 import { safeDescription } from "../errors";
 import type { ResponseTarget } from "./request";
 
-export function authorizationResponse(
-  c: Context,
-  target: ResponseTarget,
+export async function authorizationResponse(
+  c: Context<AppEnv>,
+  target: ResponseTarget & { uiLocales?: readonly string[] },
   issuer: string,
   values: Record<string, string>,
-): Response | Promise<Response> {
+): Promise<Response> {
   const fields: Record<string, string> = {
     ...values,
     ...(target.state !== null ? { state: target.state } : {}),
@@ -24,11 +25,11 @@ export function authorizationResponse(
     const url = new URL(target.redirectUri);
     // A native app's private-use scheme has no origin ("null"): allow its scheme instead.
     const origin = url.origin === "null" ? url.protocol : url.origin;
-    return c.html(
-      <FormPostPage action={target.redirectUri} fields={fields} />,
-      200,
-      pageHeaders({ script: true, formAction: origin }),
-    );
+    const page = await pageContext(c, target.uiLocales);
+    return htmlPage(c, <FormPostPage page={page} action={target.redirectUri} fields={fields} />, 200, {
+      script: true,
+      formAction: origin,
+    });
   }
   const url = new URL(target.redirectUri);
   for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
@@ -38,20 +39,17 @@ export function authorizationResponse(
 }
 
 export function authorizationError(
-  c: Context,
-  target: ResponseTarget,
+  c: Context<AppEnv>,
+  target: ResponseTarget & { uiLocales?: readonly string[] },
   issuer: string,
   error: string,
   description: string,
-): Response | Promise<Response> {
+): Promise<Response> {
   return authorizationResponse(c, target, issuer, { error, error_description: safeDescription(description) });
 }
 
 /** For requests that cannot be trusted with a redirect: tell the user instead. */
-export function authorizationErrorPage(
-  c: Context,
-  message: string,
-  status: 400 | 404 | 500 = 400,
-): Response | Promise<Response> {
-  return c.html(<ErrorPage title="This request cannot be completed" message={message} />, status, pageHeaders());
+export function authorizationErrorPage(c: Context<AppEnv>, message: string, status: 400 | 404 | 500 = 400) {
+  // The detail is technical, for the app's developers; the frame is in the user's language.
+  return errorPage(c, status, "common.requestErrorTitle", "common.requestErrorBody", { detail: message });
 }

@@ -1,12 +1,14 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
 import { Layout } from "../layout";
+import type { PageContext } from "../page";
 
 export interface ConsentPageProps {
-  tenantName: string;
+  page: PageContext;
   clientName: string;
   logoUri: string | null;
   userEmail: string | null;
+  /** What each scope allows, already in the page's language. */
   scopes: { value: string; description: string }[];
   action: string;
   csrf: string;
@@ -15,7 +17,7 @@ export interface ConsentPageProps {
 }
 
 export const ConsentPage: FC<ConsentPageProps> = ({
-  tenantName,
+  page,
   clientName,
   logoUri,
   userEmail,
@@ -23,30 +25,33 @@ export const ConsentPage: FC<ConsentPageProps> = ({
   action,
   csrf,
   forUser,
-}) => (
-  <Layout title={`Allow access · ${tenantName}`}>
-    <div class="client">
-      {logoUri ? <img src={logoUri} alt="" /> : null}
-      <h1>{clientName} wants to access your account</h1>
-    </div>
-    {userEmail ? <p class="muted">Signed in as {userEmail}</p> : null}
-    <p>If you allow it, {clientName} will be able to:</p>
-    <ul class="scopes">
-      {scopes.map((scope) => (
-        <li>{scope.description}</li>
-      ))}
-    </ul>
-    <form method="post" action={action}>
-      <input type="hidden" name="csrf" value={csrf} />
-      <input type="hidden" name="for_user" value={forUser} />
-      <div class="actions">
-        <button type="submit" name="decision" value="deny" class="secondary">
-          Deny
-        </button>
-        <button type="submit" name="decision" value="allow">
-          Allow
-        </button>
+}) => {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("consent.title")}>
+      <div class="client">
+        {logoUri ? <img src={logoUri} alt="" /> : null}
+        <h1>{t("consent.heading", { client: clientName })}</h1>
       </div>
-    </form>
-  </Layout>
-);
+      {userEmail ? <p class="muted">{t("consent.signedInAs", { email: userEmail })}</p> : null}
+      <p>{t("consent.willBeAbleTo", { client: clientName })}</p>
+      <ul class="scopes">
+        {scopes.map((scope) => (
+          <li>{scope.description}</li>
+        ))}
+      </ul>
+      <form method="post" action={action}>
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="for_user" value={forUser} />
+        <div class="actions">
+          <button type="submit" name="decision" value="deny" class="secondary">
+            {t("consent.deny")}
+          </button>
+          <button type="submit" name="decision" value="allow">
+            {t("consent.allow")}
+          </button>
+        </div>
+      </form>
+    </Layout>
+  );
+};

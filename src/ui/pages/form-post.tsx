@@ -3,15 +3,20 @@
 import type { FC } from "hono/jsx";
 import { FORM_POST_JS_PATH } from "../assets";
 import { Layout } from "../layout";
+import type { PageContext } from "../page";
 
-export const FormPostPage: FC<{ action: string; fields: Record<string, string> }> = ({ action, fields }) => (
-  <Layout title="Continuing…" script={FORM_POST_JS_PATH}>
+export const FormPostPage: FC<{ page: PageContext; action: string; fields: Record<string, string> }> = ({
+  page,
+  action,
+  fields,
+}) => (
+  <Layout page={page} title={page.t("formPost.title")} script={FORM_POST_JS_PATH}>
     <form method="post" action={action}>
       {Object.entries(fields).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
-      <p>Returning you to the application…</p>
-      <button type="submit">Continue</button>
+      <p>{page.t("formPost.returning")}</p>
+      <button type="submit">{page.t("common.continue")}</button>
     </form>
   </Layout>
 );

@@ -2,39 +2,58 @@
 // Pages that only say something: errors, sign-out confirmation, signed out.
 import type { FC } from "hono/jsx";
 import { Layout } from "../layout";
+import type { PageContext } from "../page";
 
-export const ErrorPage: FC<{ title: string; message: string }> = ({ title, message }) => (
-  <Layout title={title}>
+export const ErrorPage: FC<{ page: PageContext; title: string; message: string }> = ({ page, title, message }) => (
+  <Layout page={page} title={title}>
     <h1>{title}</h1>
     <p role="alert">{message}</p>
   </Layout>
 );
 
+/** A page that reports something done or to do next, with an optional link onwards. */
+export const NoticePage: FC<{
+  page: PageContext;
+  title: string;
+  message: string;
+  link?: { href: string; label: string };
+}> = ({ page, title, message, link }) => (
+  <Layout page={page} title={title}>
+    <h1>{title}</h1>
+    <p role="status">{message}</p>
+    {link ? (
+      <p>
+        <a href={link.href}>{link.label}</a>
+      </p>
+    ) : null}
+  </Layout>
+);
+
 export const SignOutConfirmPage: FC<{
-  tenantName: string;
+  page: PageContext;
   action: string;
   csrf: string;
   fields: Record<string, string>;
-}> = ({ tenantName, action, csrf, fields }) => (
-  <Layout title={`Sign out · ${tenantName}`}>
-    <h1>Sign out?</h1>
-    <p>You will be signed out of {tenantName} on this device.</p>
+}> = ({ page, action, csrf, fields }) => (
+  <Layout page={page} title={page.t("logout.confirmTitle")}>
+    <h1>{page.t("logout.confirmTitle")}</h1>
+    <p>{page.t("logout.confirmBody", { tenant: page.tenantName })}</p>
     <form method="post" action={action}>
       <input type="hidden" name="csrf" value={csrf} />
       {Object.entries(fields).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
       <button type="submit" name="confirm" value="yes">
-        Sign out
+        {page.t("logout.submit")}
       </button>
     </form>
   </Layout>
 );
 
-export const SignedOutPage: FC<{ tenantName: string; note?: string | null }> = ({ tenantName, note }) => (
-  <Layout title={`Signed out · ${tenantName}`}>
-    <h1>You are signed out</h1>
-    <p>You have been signed out of {tenantName}. You can close this window.</p>
+export const SignedOutPage: FC<{ page: PageContext; note?: string | null }> = ({ page, note }) => (
+  <Layout page={page} title={page.t("logout.doneTitle")}>
+    <h1>{page.t("logout.doneTitle")}</h1>
+    <p>{page.t("logout.doneBody", { tenant: page.tenantName })}</p>
     {note ? <p class="muted">{note}</p> : null}
   </Layout>
 );

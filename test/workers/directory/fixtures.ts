@@ -5,6 +5,7 @@ import { nowSeconds } from "../../../src/config";
 import { openDirectory, openTenantRegistry, type Directory, type Tenant } from "../../../src/directory";
 import type { ClientMetadata } from "../../../src/directory/clients";
 import type { SigningKeyRecord } from "../../../src/directory/signing-keys";
+import { recordInOutbox } from "../../../src/email/outbox";
 
 /**
  * A well-formed argon2id PHC string, stored as an imported hash wherever a test needs a
@@ -47,6 +48,7 @@ export function clientMetadata(clientId: string, overrides: Partial<ClientMetada
     idTokenTtl: null,
     refreshTokenTtl: null,
     refreshTokenIdleTtl: null,
+    emailCodeSignIn: null,
     ...overrides,
   };
 }
@@ -91,6 +93,28 @@ export async function populate(tenant: Tenant, tag: string) {
   await directory.signingKeys.apply({ insert: [signingKey(kid, tenant.id)], update: [], remove: [] });
   await directory.audit.record({ type: "test.event", actorType: "system", userId: user.id, details: { tag } });
   await directory.consents.grant(user.id, clientId, ["openid", "profile"]);
+  await directory.consentRecords.record(user.id, [
+    { purpose: "terms", policyVersion: "v1", granted: true, source: "sign_up" },
+  ]);
+  await directory.appearance.updateBranding({ supportUrl: `https://help.${tag}.example.com` });
+  await directory.appearance.updateTexts("de", { "signIn.title": `Willkommen bei ${tag}` });
+  await directory.attributes.create({
+    name: `member_${tag}`,
+    type: "string",
+    labels: { en: "Member number" },
+    required: false,
+    minLength: null,
+    maxLength: 20,
+    pattern: null,
+    enumValues: null,
+  });
+  await recordInOutbox(env, tenant.id, {
+    to: `user-${tag}@example.com`,
+    fromName: tag,
+    subject: "Hello",
+    text: "Hello",
+    html: "<p>Hello</p>",
+  });
   return { directory, user, resource, role, client, clientId, kid };
 }
 
@@ -107,6 +131,11 @@ export const TENANT_TABLES = [
   "signing_keys",
   "audit_events",
   "consents",
+  "consent_records",
+  "tenant_branding",
+  "tenant_texts",
+  "attribute_definitions",
+  "dev_outbox",
 ] as const;
 
 export async function countRows(table: (typeof TENANT_TABLES)[number], tenantId: string): Promise<number> {

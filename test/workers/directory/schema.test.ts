@@ -26,14 +26,19 @@ describe("schema: what the migrations create", () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
       [
         "api_resources",
+        "attribute_definitions",
         "audit_events",
         "client_secrets",
         "clients",
+        "consent_records",
         "consents",
+        "dev_outbox",
         "password_credentials",
         "role_permissions",
         "roles",
         "signing_keys",
+        "tenant_branding",
+        "tenant_texts",
         "tenants",
         "user_roles",
         "users",
@@ -81,8 +86,8 @@ describe("schema: what the migrations create", () => {
           });
       }
     }
-    // 14 declared indexes + the UNIQUE on tenants.slug.
-    expect(expected.length).toBe(16);
+    // 17 declared indexes + the UNIQUE on tenants.slug.
+    expect(expected.length).toBe(18);
     const present = await rows<{ name: string; tbl_name: string }>(
       "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'",
     );
@@ -149,8 +154,8 @@ describe("schema: what the migrations create", () => {
       ).toEqual(expectedKeys.sort((a, b) => key(a).localeCompare(key(b))));
       total += expectedKeys.length;
     }
-    // 6 single-column tenant keys + 6 composite (tenant_id, id) ones.
-    expect(total).toBe(14);
+    // 11 single-column tenant keys + 8 composite (tenant_id, id) ones.
+    expect(total).toBe(19);
   });
 
   it("creates the system tenant", async () => {

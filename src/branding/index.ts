@@ -1,0 +1,3 @@
+export { backgroundColorProblem, contrastRatio, primaryColorProblem } from "./colors";
+export { checkCustomCss, MAX_CUSTOM_CSS_BYTES } from "./css";
+export { brandingStylesheet, brandingStylesheetPath } from "./stylesheet";

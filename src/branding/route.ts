@@ -1,0 +1,19 @@
+// GET /t/{slug}/branding/{version}.css: the tenant's stylesheet. The version in the path
+// changes with every branding change, so the file can be cached for a year; an old
+// version (a page cached before a change) gets the current stylesheet, briefly cached.
+import type { Context } from "hono";
+import { openDirectory } from "../directory";
+import type { AppEnv } from "../env";
+import { brandingStylesheet, brandingStylesheetPath } from "./stylesheet";
+
+export async function brandingStylesheetResponse(c: Context<AppEnv>): Promise<Response> {
+  const tenant = c.var.tenant;
+  const { branding } = await openDirectory(c.env, tenant, c.var.stats).appearance.cached();
+  if (!branding) return c.text("/* no branding */", 404, { "Content-Type": "text/css; charset=utf-8" });
+  const current = brandingStylesheetPath(tenant.slug, branding).split("/").pop();
+  return c.body(brandingStylesheet(branding), 200, {
+    "Content-Type": "text/css; charset=utf-8",
+    "Cache-Control": c.req.param("file") === current ? "public, max-age=31536000, immutable" : "public, max-age=60",
+    "X-Content-Type-Options": "nosniff",
+  });
+}
