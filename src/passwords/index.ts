@@ -7,4 +7,10 @@ export {
   verifyPassword,
   type PasswordCheck,
 } from "./hashing";
-export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from "./policy";
+export {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordIssue,
+  passwordProblem,
+  type PasswordIssue,
+} from "./policy";
