@@ -6,14 +6,19 @@ import { openDirectory } from "../directory";
 import type { AppEnv } from "../env";
 import { brandingStylesheet, brandingStylesheetPath } from "./stylesheet";
 
+// Version names are base-36 timestamps; anything else is not a stylesheet of ours.
+const FILE = /^[0-9a-z]{1,12}\.css$/;
+
 export async function brandingStylesheetResponse(c: Context<AppEnv>): Promise<Response> {
   const tenant = c.var.tenant;
+  const file = c.req.param("file") ?? "";
+  if (!FILE.test(file)) return c.text("/* not found */", 404, { "Content-Type": "text/css; charset=utf-8" });
   const { branding } = await openDirectory(c.env, tenant, c.var.stats).appearance.cached();
   if (!branding) return c.text("/* no branding */", 404, { "Content-Type": "text/css; charset=utf-8" });
   const current = brandingStylesheetPath(tenant.slug, branding).split("/").pop();
   return c.body(brandingStylesheet(branding), 200, {
     "Content-Type": "text/css; charset=utf-8",
-    "Cache-Control": c.req.param("file") === current ? "public, max-age=31536000, immutable" : "public, max-age=60",
+    "Cache-Control": file === current ? "public, max-age=31536000, immutable" : "public, max-age=60",
     "X-Content-Type-Options": "nosniff",
   });
 }

@@ -4,7 +4,8 @@
 // the same content; the HTML is built with hono/jsx, so every value is escaped.
 import type { Child } from "hono/jsx";
 import type { Appearance, Tenant } from "../directory";
-import { translator, type Locale, type MessageKey, type MessageParams, type Translator } from "../i18n";
+import { HEX_COLOR } from "../branding/colors";
+import { isMessageKey, translator, type Locale, type MessageKey, type MessageParams, type Translator } from "../i18n";
 import type { EmailMessage } from "./message";
 
 export type EmailKind =
@@ -43,9 +44,20 @@ export function emailFrame(tenant: Tenant, appearance: Appearance, locale: Local
     t: translator(locale, appearance.texts[locale]).t,
     locale,
     tenantName: tenant.displayName,
-    logoUri: appearance.branding?.logoUri ?? null,
-    color: appearance.branding?.primaryColor ?? "#0b57d0",
+    logoUri: httpsUrl(appearance.branding?.logoUri),
+    color: safeColor(appearance.branding?.primaryColor),
   };
+}
+
+export const DEFAULT_EMAIL_COLOR = "#0b57d0";
+
+// Both go into style and src attributes: only values that cannot carry anything else.
+function safeColor(color: string | null | undefined): string {
+  return color && HEX_COLOR.test(color) ? color : DEFAULT_EMAIL_COLOR;
+}
+
+function httpsUrl(uri: string | null | undefined): string | null {
+  return uri && URL.canParse(uri) && new URL(uri).protocol === "https:" ? uri : null;
 }
 
 const key = (kind: EmailKind, part: string) => `emails.${kind}.${part}` as MessageKey;
@@ -60,7 +72,9 @@ export function composeEmail(frame: EmailFrame, to: string, kind: EmailKind, con
   const action = HAS_ACTION.has(kind) ? t(key(kind, "action"), params) : null;
   const outro = HAS_OUTRO.has(kind) ? t(key(kind, "outro"), params) : content.code ? t("emails.ignore") : null;
   const expires = content.code && content.minutes ? t("emails.codeExpires", { minutes: content.minutes }) : null;
-  const linkLabel = content.link ? t(key(kind, "link"), params) : null;
+  // Kinds without a button text of their own (notices) label a link "Or open this link".
+  const linkKey = key(kind, "link");
+  const linkLabel = content.link ? t(isMessageKey(linkKey) ? linkKey : "emails.orLink", params) : null;
   const sentBy = t("emails.sentBy", { tenant: frame.tenantName });
 
   const text = [

@@ -39,7 +39,7 @@ export async function sendEmail(env: Env, tenantId: string, message: EmailMessag
   const config = {
     apiKey: env.EMAIL_API_KEY ?? "",
     from: env.EMAIL_FROM ?? "",
-    ...(env.EMAIL_API_URL ? { baseUrl: env.EMAIL_API_URL } : {}),
+    ...(env.EMAIL_API_URL ? { baseUrl: env.EMAIL_API_URL.replace(/\/+$/, "") } : {}),
   };
   if (provider === "outbox") await recordInOutbox(env, tenantId, message);
   else if (provider === "resend") await sendWithResend(message, config);
