@@ -92,7 +92,8 @@ export function checkCustomCss(source: string): CssCheck {
   const rule = /([^{}]*)\{([^{}]*)\}/g;
   let consumed = 0;
   for (const match of text.matchAll(rule)) {
-    const line = lineOf(text, match.index);
+    // The rule's line is where its selector starts, after the blank lines before it.
+    const line = lineOf(text, match.index + (match[0].length - match[0].trimStart().length));
     if (match.index !== consumed && text.slice(consumed, match.index).trim())
       return { ok: false, problem: `line ${lineOf(text, consumed)}: text outside a rule` };
     consumed = match.index + match[0].length;
