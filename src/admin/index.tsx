@@ -11,12 +11,15 @@ import { openApiDocument } from "./openapi";
 import { pointerTo, Problem } from "./problem";
 import { ReferencePage } from "./reference-page";
 import { mountRoutes, type AdminEnv, type AnyRoute } from "./route";
+import { attributeRoutes } from "./routes/attributes";
 import { auditRoutes } from "./routes/audit";
+import { brandingRoutes } from "./routes/branding";
 import { clientRoutes } from "./routes/clients";
 import { keyRoutes } from "./routes/keys";
 import { resourceRoutes } from "./routes/resources";
 import { roleRoutes } from "./routes/roles";
 import { tenantRoutes } from "./routes/tenants";
+import { textRoutes } from "./routes/texts";
 import { userRoutes } from "./routes/users";
 import { logFailure } from "../http/log";
 
@@ -25,6 +28,9 @@ export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
 /** Every management route, in the order the reference lists them. */
 export const managementRoutes: AnyRoute[] = [
   ...tenantRoutes,
+  ...brandingRoutes,
+  ...textRoutes,
+  ...attributeRoutes,
   ...userRoutes,
   ...clientRoutes,
   ...resourceRoutes,

@@ -22,6 +22,10 @@ export const MANAGEMENT_SCOPES = {
   "keys:read": "Read signing keys",
   "keys:write": "Rotate signing keys",
   "audit:read": "Read the audit trail",
+  "branding:read": "Read the branding and texts of the hosted pages",
+  "branding:write": "Change the branding and texts of the hosted pages",
+  "attributes:read": "Read custom attribute definitions",
+  "attributes:write": "Create, update and delete custom attribute definitions",
 } as const;
 
 export type ManagementScope = keyof typeof MANAGEMENT_SCOPES;

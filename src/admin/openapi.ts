@@ -50,6 +50,8 @@ const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
   role_id: "Role id",
   secret_id: "Secret id",
   kid: "Key id (the JWK thumbprint)",
+  locale: "Language: en, de, fr or es",
+  name: "Name of the custom attribute",
 };
 
 function parametersOf(route: AnyRoute): JsonSchema[] {
@@ -127,7 +129,7 @@ export function openApiDocument(baseUrl: string, routes: AnyRoute[]): JsonSchema
     info: {
       title: "Latchkey management API",
       version: "1",
-      description: `Manage tenants, users, clients, API resources, roles and signing keys. Authenticate with a Bearer access token for the audience \`${MANAGEMENT_AUDIENCE}\`, obtained with the client_credentials grant from the \`system\` tenant (operators: every tenant) or from a tenant's own token endpoint (that tenant only). Errors are RFC 9457 problem details.`,
+      description: `Manage tenants, users, clients, API resources, roles, signing keys, and the branding, texts and custom attributes of the hosted pages. Authenticate with a Bearer access token for the audience \`${MANAGEMENT_AUDIENCE}\`, obtained with the client_credentials grant from the \`system\` tenant (operators: every tenant) or from a tenant's own token endpoint (that tenant only). Errors are RFC 9457 problem details.`,
     },
     servers: [{ url: `${baseUrl}/admin/v1` }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),

@@ -33,6 +33,15 @@ export function consentRecordsRepository(db: Database, tenantId: string) {
       return db.select().from(consentRecords).where(of(userId)).orderBy(asc(consentRecords.id));
     },
 
+    /** Every record of the user, newest first (ids break ties within a second). */
+    newestFirst(userId: string): Promise<ConsentRecord[]> {
+      return db
+        .select()
+        .from(consentRecords)
+        .where(of(userId))
+        .orderBy(desc(consentRecords.createdAt), desc(consentRecords.id));
+    },
+
     /** The newest record of each purpose the user has one for. */
     async current(userId: string): Promise<Partial<Record<ConsentPurpose, ConsentRecord>>> {
       const rows = await db.select().from(consentRecords).where(of(userId)).orderBy(desc(consentRecords.id));

@@ -1,12 +1,12 @@
 // The tenant registry: the one table not scoped by a tenant. Lookups by slug go through
 // the KV cache because every request under /t/{slug} and /admin/v1/tenants/{slug} needs one.
-import { asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
 import type { Env } from "../env";
 import { cacheKeys, invalidate, readThrough } from "../storage/cache";
 import type { Database, RequestStats } from "../storage/database";
 import { uniqueViolation } from "../storage/errors";
 import { newId } from "../storage/ids";
-import { tenants } from "../storage/schema";
+import { auditEvents, tenants } from "../storage/schema";
 import { nowSeconds, SYSTEM_TENANT_ID } from "../config";
 import { atomically } from "../storage/batch";
 import { auditStatements, type AuditEventInput } from "./audit";
@@ -33,6 +33,12 @@ export function tenantRegistry(env: Env, db: Database, stats?: RequestStats) {
         const [row] = await db.select().from(tenants).where(eq(tenants.slug, slug)).limit(1);
         return row ?? null;
       });
+    },
+
+    /** Straight from D1, for checks that must not act on a cached copy. */
+    async get(id: string): Promise<Tenant | null> {
+      const [row] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+      return row ?? null;
     },
 
     list(options: { limit: number; after?: string }): Promise<Tenant[]> {
@@ -82,6 +88,25 @@ export function tenantRegistry(env: Env, db: Database, stats?: RequestStats) {
       ]);
       await invalidate(env.CACHE, cacheKeys.tenantBySlug(tenant.slug));
       return row ?? tenant;
+    },
+
+    /**
+     * Deletes up to `limit` audit events of the tenant written before `before` (Unix
+     * seconds); answers how many went. The subquery walks the tenant's index in id (so
+     * time) order, where old events come first.
+     */
+    async pruneAuditEvents(tenantId: string, before: number, limit: number): Promise<number> {
+      const oldest = db
+        .select({ id: auditEvents.id })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, tenantId), lt(auditEvents.createdAt, before)))
+        .orderBy(asc(auditEvents.id))
+        .limit(limit);
+      const result = await db
+        .delete(auditEvents)
+        .where(and(eq(auditEvents.tenantId, tenantId), inArray(auditEvents.id, oldest)))
+        .run();
+      return result.meta.changes ?? 0;
     },
 
     /** Deletes the tenant; foreign keys cascade to every row of its directory. */

@@ -1,6 +1,8 @@
 // Tenants: create, list, get, update, delete. System operators only.
 import { SYSTEM_TENANT_SLUG } from "../../config";
 import { openTenantRegistry, type Directory } from "../../directory";
+import type { TenantSettings } from "../../directory/tenants";
+import { checkJourneySettings } from "../journey-checks";
 import { MANAGEMENT_AUDIENCE } from "../management-resource";
 import { invalidField, Problem } from "../problem";
 import { defineRoute, managementAudit } from "../route";
@@ -12,6 +14,29 @@ import {
   tenantSettingsFrom,
   tenantUpdateSchema,
 } from "../schemas/tenants";
+
+/** Journey settings as they will be after the change, checked against the tenant's attribute definitions. */
+async function checkJourneyChange(
+  directory: Directory | null,
+  current: TenantSettings | null,
+  changes: Partial<TenantSettings>,
+) {
+  const merged = {
+    signUpAttributes: [],
+    profilingRules: [],
+    termsUrl: null,
+    termsVersion: null,
+    privacyUrl: null,
+    privacyVersion: null,
+    ...current,
+    ...changes,
+  };
+  const defined = directory ? new Set((await directory.attributes.list()).map((d) => d.name)) : new Set<string>();
+  checkJourneySettings(merged, defined, {
+    signUpAttributes: changes.signUpAttributes !== undefined,
+    profilingRules: changes.profilingRules !== undefined,
+  });
+}
 
 /** A default resource must name the management API or one of the tenant's own resources. */
 async function checkDefaultResource(directory: Directory | null, identifier: string | null | undefined) {
@@ -35,9 +60,11 @@ export const tenantRoutes = [
     responses: { 201: { description: "The tenant", schema: tenantSchema } },
     async handler(c, { body }) {
       await checkDefaultResource(null, body.default_resource);
+      const settings = tenantSettingsFrom(body);
+      await checkJourneyChange(null, null, settings);
       const tenant = await openTenantRegistry(c.env, c.var.stats).create(
         body.slug,
-        tenantSettingsFrom(body),
+        settings,
         managementAudit(c, "tenant.created"),
       );
       return c.json(presentTenant(c.env, tenant), 201, { Location: `/admin/v1/tenants/${tenant.slug}` });
@@ -94,9 +121,11 @@ export const tenantRoutes = [
     responses: { 200: { description: "The updated tenant", schema: tenantSchema } },
     async handler(c, { body }) {
       await checkDefaultResource(c.var.directory, body.default_resource);
+      const settings = tenantSettingsFrom(body);
+      await checkJourneyChange(c.var.directory, c.var.target, settings);
       const updated = await openTenantRegistry(c.env, c.var.stats).update(
         c.var.target,
-        tenantSettingsFrom(body),
+        settings,
         managementAudit(c, "tenant.updated", { fields: Object.keys(body) }),
       );
       return c.json(presentTenant(c.env, updated));

@@ -2,9 +2,9 @@
 import * as z from "zod/mini";
 import { toRfc3339 } from "../../config";
 import { userState } from "../../sessions";
-import { notFound, invalidField } from "../problem";
+import { notFound, invalidField, Problem } from "../problem";
 import { defineRoute, managementAudit, type AdminContext } from "../route";
-import { listOf, page, paginationShape, timestamp } from "../schemas/common";
+import { described, listOf, page, paginationShape, timestamp } from "../schemas/common";
 import { presentRole, roleSchema } from "../schemas/roles";
 import {
   presentUser,
@@ -36,6 +36,23 @@ async function existingUser(c: AdminContext, id: string) {
   if (!user) throw notFound(`there is no user '${id}' in this tenant`);
   return user;
 }
+
+/** A deleted account stays a tombstone: nothing may bring its data or sign-in back. */
+async function liveUser(c: AdminContext, id: string) {
+  const user = await existingUser(c, id);
+  if (user.status === "deleted")
+    throw new Problem("conflict", `user '${id}' deleted their account; a deleted account cannot be changed`);
+  return user;
+}
+
+const consentRecordSchema = z.object({
+  id: z.string(),
+  purpose: z.enum(["terms", "privacy", "marketing"]),
+  policy_version: z.string(),
+  granted: described(z.boolean(), "false: the customer withdrew this consent"),
+  source: z.enum(["sign_up", "account", "admin"]),
+  created_at: timestamp,
+});
 
 export const userRoutes = [
   defineRoute({
@@ -113,10 +130,10 @@ export const userRoutes = [
     body: userUpdateSchema,
     responses: {
       200: { description: "The updated user", schema: userSchema },
-      409: { description: "Another user of the tenant has this email address" },
+      409: { description: "Another user of the tenant has this email address, or the user deleted the account" },
     },
     async handler(c, { params, body }) {
-      const existing = await existingUser(c, params.user_id);
+      const existing = await liveUser(c, params.user_id);
       const { profile, credential } = userChangesFrom(body);
       const email = profile.email === undefined ? existing.email : profile.email;
       const phone = profile.phoneNumber === undefined ? existing.phoneNumber : profile.phoneNumber;
@@ -194,7 +211,7 @@ export const userRoutes = [
       200: { description: "The user's roles after the change", schema: z.object({ data: z.array(roleSchema) }) },
     },
     async handler(c, { params, body }) {
-      const user = await existingUser(c, params.user_id);
+      const user = await liveUser(c, params.user_id);
       await c.var.directory.roles.assign(
         user.id,
         body.roles,
@@ -270,6 +287,35 @@ export const userRoutes = [
       if (!removed) throw notFound(`the user has not consented to client '${params.client_id}'`);
       await userState(c.env, c.var.target.id, user.id).revokeClient(params.client_id);
       return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: "get",
+    path: "/tenants/{tenant}/users/{user_id}/consent-records",
+    operationId: "listUserConsentRecords",
+    summary: "List a user's consent records",
+    description:
+      "What the user accepted or withdrew (terms, privacy policy, marketing), under which policy version, when and where; newest first. Read-only: records are written by the user's own journeys.",
+    tag: "Users",
+    scope: "users:read",
+    access: "tenant",
+    params: userParams,
+    responses: {
+      200: { description: "The user's consent history", schema: z.object({ data: z.array(consentRecordSchema) }) },
+    },
+    async handler(c, { params }) {
+      const user = await existingUser(c, params.user_id);
+      const records = await c.var.directory.consentRecords.newestFirst(user.id);
+      return c.json({
+        data: records.map((record) => ({
+          id: record.id,
+          purpose: record.purpose,
+          policy_version: record.policyVersion,
+          granted: record.granted,
+          source: record.source,
+          created_at: toRfc3339(record.createdAt)!,
+        })),
+      });
     },
   }),
   defineRoute({

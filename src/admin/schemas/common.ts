@@ -95,3 +95,18 @@ export function page<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) =>
     next_cursor: more && last !== undefined ? encodeCursor(keyOf(last)) : null,
   };
 }
+
+/** An https URL (pages, logos and policies customers open: never plain http). */
+export const httpsUrlSchema = z
+  .url({ protocol: /^https$/, error: "must be an https URL" })
+  .check(z.maxLength(2048, "must be at most 2048 characters"));
+
+/** A short version label, e.g. "2026-01" or "v3". */
+export const versionSchema = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, "must not be empty"),
+    z.maxLength(64, "must be at most 64 characters"),
+    z.regex(/^[\p{L}\p{N}._:\-+ ]+$/u, "may use letters, digits, spaces and . _ : - +"),
+  );

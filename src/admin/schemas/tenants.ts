@@ -3,6 +3,7 @@ import type { Tenant, TenantSettings } from "../../directory/tenants";
 import type { Env } from "../../env";
 import { absoluteUriSchema, described, slugSchema, text, timestamp, tokenTtlSchema } from "./common";
 import * as z from "zod/mini";
+import { JOURNEY_SETTING_COLUMNS, journeySettingsOutputShape, journeySettingsShape } from "./journeys";
 
 const seconds = (min: number, max: number, unit: string) =>
   z
@@ -42,6 +43,7 @@ const settingsShape = {
       .check(z.minimum(1, "must be at least 1 day"), z.maximum(365, "must be at most 365 days")),
     "Age at which the scheduled job rotates a signing key",
   ),
+  ...journeySettingsShape,
 };
 
 /** API field name -> column, for every setting. */
@@ -58,6 +60,7 @@ const SETTING_COLUMNS = {
   sign_in_lock_threshold: "signInLockThreshold",
   sign_in_lock_seconds: "signInLockSeconds",
   signing_key_rotation_days: "signingKeyRotationDays",
+  ...JOURNEY_SETTING_COLUMNS,
 } as const satisfies Record<keyof typeof settingsShape, keyof TenantSettings>;
 
 export const tenantCreateSchema = z.strictObject({
@@ -82,6 +85,7 @@ export const tenantSchema = z.object({
   sign_in_lock_threshold: z.int(),
   sign_in_lock_seconds: z.int(),
   signing_key_rotation_days: z.int(),
+  ...journeySettingsOutputShape,
   created_at: timestamp,
   updated_at: timestamp,
 });

@@ -194,10 +194,16 @@ export const userSchema = z.object({
   address: z.nullable(addressSchema),
   custom_attributes: z.record(z.string(), z.unknown()),
   blocked: z.boolean(),
+  status: described(
+    z.enum(["active", "blocked", "deleted"]),
+    "`deleted`: the customer deleted the account; a tombstone without personal data, kept for the audit trail",
+  ),
   has_password: z.boolean(),
+  sign_in_count: described(z.int(), "Sign-ins so far (progressive profiling rules count them)"),
   created_at: timestamp,
   updated_at: timestamp,
   last_sign_in_at: nullableTimestamp,
+  deleted_at: described(nullableTimestamp, "When the account was deleted; null for live accounts"),
 });
 
 export const userListShape = {
@@ -267,9 +273,12 @@ export function presentUser(user: UserRecord): z.infer<typeof userSchema> {
     address: user.address ?? null,
     custom_attributes: (user.customAttributes ?? {}) as z.infer<typeof userSchema>["custom_attributes"],
     blocked: user.status === "blocked",
+    status: user.status,
     has_password: user.hasPassword,
+    sign_in_count: user.signInCount,
     created_at: toRfc3339(user.createdAt)!,
     updated_at: toRfc3339(user.updatedAt)!,
     last_sign_in_at: toRfc3339(user.lastSignInAt),
+    deleted_at: toRfc3339(user.deletedAt),
   };
 }

@@ -350,6 +350,11 @@ export const SAMPLE_BODIES: Record<string, unknown> = {
   createRole: { name: "sample" },
   updateRole: { name: "renamed" },
   rotateSigningKeys: { revoke_previous: true },
+  replaceBranding: { primary_color: "#1a4d8f" },
+  updateBranding: { primary_color: "#1a4d8f" },
+  updateTexts: { "common.continue": "Go on" },
+  createAttribute: { name: "member_number", type: "string", labels: { en: "Member number" } },
+  updateAttribute: { required: true },
 };
 
 export function sampleBody(route: AnyRoute): unknown {
