@@ -4,7 +4,7 @@ import { ASSERTION_ALGORITHMS } from "../clients/assertion";
 import type { Tenant } from "../directory";
 import { SIGNING_ALGS } from "../keys";
 import { STANDARD_SCOPES, USER_CLAIMS } from "./claims";
-import { PROMPTS } from "./authorize/request";
+import { promptValuesFor } from "./authorize/request";
 
 export const PASSWORD_ACR = "urn:latchkey:loa:pwd";
 
@@ -23,7 +23,10 @@ export function endpointsOf(issuer: string) {
 
 const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];
 
-export function discoveryDocument(issuer: string, tenant: Pick<Tenant, "requirePushedAuthorizationRequests">) {
+export function discoveryDocument(
+  issuer: string,
+  tenant: Pick<Tenant, "requirePushedAuthorizationRequests" | "selfSignUpEnabled">,
+) {
   const endpoints = endpointsOf(issuer);
   return {
     issuer,
@@ -49,7 +52,7 @@ export function discoveryDocument(issuer: string, tenant: Pick<Tenant, "requireP
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS.filter((m) => m !== "none"),
     introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ["S256"],
-    prompt_values_supported: [...PROMPTS],
+    prompt_values_supported: promptValuesFor(tenant),
     claims_supported: [
       ...USER_CLAIMS,
       ...["iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash"],

@@ -2,7 +2,15 @@
 // browser's session and what happened in the interaction so far (OIDC Core 3.1.2.1-3).
 import type { MessageKey, Translator } from "../../i18n";
 
-export type Step = "login" | "select_account" | "verify_email" | "profile" | "consent" | "complete" | "hint_mismatch";
+export type Step =
+  | "create"
+  | "login"
+  | "select_account"
+  | "verify_email"
+  | "profile"
+  | "consent"
+  | "complete"
+  | "hint_mismatch";
 
 export interface DecisionInput {
   prompt: readonly string[];
@@ -31,6 +39,10 @@ export interface DecisionInput {
 
 export function nextStep(input: DecisionInput): Step {
   const session = input.session;
+  // prompt=create: the sign-up page, until someone signs in (or up) in this interaction
+  // or the user chose "sign in" instead (forceLogin).
+  if (input.prompt.includes("create") && !input.interaction?.authenticatedUserId && !input.interaction?.forceLogin)
+    return "create";
   if (!session || input.interaction?.forceLogin) return "login";
   // What happened in this interaction counts only for the user it happened to.
   const fresh = input.interaction?.authenticatedUserId === session.userId;
@@ -64,6 +76,8 @@ export function promptNoneError(step: Exclude<Step, "complete">): { error: strin
       return { error: "login_required", description: "the signed-in user is not the one id_token_hint names" };
     case "login":
       return { error: "login_required", description: "the user must sign in" };
+    case "create":
+      return { error: "interaction_required", description: "the user must create an account" };
     case "select_account":
       return { error: "account_selection_required", description: "the user must choose an account" };
     case "consent":

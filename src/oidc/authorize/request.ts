@@ -9,7 +9,14 @@ import { isScopeToken } from "../scopes";
 
 export type ResponseMode = "query" | "form_post";
 export const PROMPTS = ["none", "login", "consent", "select_account"] as const;
-export type Prompt = (typeof PROMPTS)[number];
+/** Initiating User Registration via OpenID Connect 1.0: straight to the sign-up page. */
+export const CREATE_PROMPT = "create";
+export type Prompt = (typeof PROMPTS)[number] | typeof CREATE_PROMPT;
+
+/** The prompt values a tenant accepts: `create` only where customers may sign up themselves. */
+export function promptValuesFor(tenant: Pick<Tenant, "selfSignUpEnabled">): Prompt[] {
+  return tenant.selfSignUpEnabled ? [...PROMPTS, CREATE_PROMPT] : [...PROMPTS];
+}
 export const PAR_URN_PREFIX = "urn:ietf:params:oauth:request_uri:";
 
 /** Where an authorization response goes once the redirect_uri is trusted. */
@@ -138,7 +145,8 @@ export async function validateAuthorizationRequest(
   }
 
   const prompt = list(get("prompt"));
-  const unknownPrompt = prompt.find((p) => !(PROMPTS as readonly string[]).includes(p));
+  const accepted: readonly string[] = promptValuesFor(context.tenant);
+  const unknownPrompt = prompt.find((p) => !accepted.includes(p));
   if (unknownPrompt) return fail("invalid_request", `prompt '${unknownPrompt}' is not supported`);
   if (prompt.includes("none") && prompt.length > 1)
     return fail("invalid_request", "prompt=none cannot be combined with other values");

@@ -1,0 +1,75 @@
+/** @jsxImportSource hono/jsx */
+// The page where a user types the 6-digit code an email brought them: used by sign-up
+// and email verification, each with its own texts.
+import type { FC } from "hono/jsx";
+import { ErrorMessage, Layout } from "../../ui/layout";
+import type { PageContext } from "../../ui/page";
+
+export interface CodePageProps {
+  page: PageContext;
+  title: string;
+  /** What was sent where. */
+  intro: string;
+  /** "A new code was sent" after a resend. */
+  notice?: string | null;
+  error?: string | null;
+  labels: { code: string; hint: string; submit: string; resend: string };
+  action: string;
+  resendAction: string;
+  csrf: string;
+  /** The code a link carried (prefilled, never acted on by a GET). */
+  code?: string;
+  /** A way back (another email address). */
+  back?: { href: string; label: string } | null;
+}
+
+export const CodePage: FC<CodePageProps> = (props) => {
+  const { page, error } = props;
+  const describedBy = ["code-hint", error ? "code-error" : null].filter(Boolean).join(" ");
+  return (
+    <Layout page={page} title={props.title}>
+      <h1>{props.title}</h1>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <p>{props.intro}</p>
+      <form method="post" action={props.action} novalidate>
+        <input type="hidden" name="csrf" value={props.csrf} />
+        <ErrorMessage id="code-error" message={error} />
+        <label for="code">{props.labels.code}</label>
+        <span class="hint" id="code-hint">
+          {props.labels.hint}
+        </span>
+        <input
+          id="code"
+          name="code"
+          class="code"
+          type="text"
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxlength={6}
+          required
+          autofocus
+          value={props.code ?? ""}
+          aria-describedby={describedBy}
+          aria-invalid={error ? "true" : undefined}
+        />
+        <button type="submit">{props.labels.submit}</button>
+      </form>
+      <form method="post" action={props.resendAction}>
+        <input type="hidden" name="csrf" value={props.csrf} />
+        <button type="submit" class="secondary">
+          {props.labels.resend}
+        </button>
+      </form>
+      {props.back ? (
+        <div class="alternatives">
+          <a href={props.back.href}>{props.back.label}</a>
+        </div>
+      ) : null}
+    </Layout>
+  );
+};
