@@ -73,12 +73,17 @@ export async function proceed(
     const { error, description } = promptNoneError(step);
     return authorizationError(c, request, issuer, error, description);
   }
+  if (step === "create" && !interaction) {
+    const started = await startInteraction(c, tenant, request, hintSubject);
+    return c.redirect(journeyPaths.signUp(tenant, started.id), 303);
+  }
   if (!interaction) {
     const started = await startInteraction(c, tenant, request, hintSubject);
     return c.redirect(interactionPath(tenant, started), 303);
   }
   if (step === "verify_email") return c.redirect(journeyPaths.verifyEmail(tenant, interaction.id), 303);
   if (step === "profile") return c.redirect(journeyPaths.profile(tenant, interaction.id), 303);
+  if (step === "create") return c.redirect(journeyPaths.signUp(tenant, interaction.id), 303);
   return renderStep(c, tenant, directory, client, interaction, step, session, null, 200, undefined, user);
 }
 
