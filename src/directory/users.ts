@@ -1,13 +1,13 @@
 // Users of one tenant and their password credentials. A user and its credential are
 // always written together in one D1 batch (a transaction), so neither exists alone.
-import { and, asc, eq, gt, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, lt, ne, sql } from "drizzle-orm";
 import { nowSeconds } from "../config";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "../passwords";
 import { atomically } from "../storage/batch";
 import type { Database } from "../storage/database";
 import { uniqueViolation } from "../storage/errors";
 import { newId } from "../storage/ids";
-import { passwordCredentials, users } from "../storage/schema";
+import { consents, passwordCredentials, userRoles, users } from "../storage/schema";
 import { normalizeEmail } from "./email";
 import { auditStatements, type AuditEventInput } from "./audit";
 import { consentRecordStatements, type ConsentRecordInput } from "./consent-records";
@@ -193,6 +193,76 @@ export function usersRepository(db: Database, tenantId: string) {
         db.delete(users).where(and(inTenant, eq(users.id, id))),
         ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
       ]);
+    },
+
+    /**
+     * Replaces the address with one the user just proved to own (the account page): it is
+     * verified. ConflictError when another user of the tenant has it.
+     */
+    async changeEmail(id: string, email: string, audit?: AuditEventInput): Promise<User | null> {
+      const now = nowSeconds();
+      try {
+        const [rows] = await atomically(db, [
+          db
+            .update(users)
+            .set({ email, emailNormalized: normalizeEmail(email), emailVerified: true, updatedAt: now })
+            .where(and(inTenant, eq(users.id, id), eq(users.status, "active")))
+            .returning(),
+          ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
+        ]);
+        return rows[0] ?? null;
+      } catch (error) {
+        emailConflict(error);
+      }
+    },
+
+    /**
+     * Erases a user on their own request, in one transaction: the password, the apps'
+     * consents and roles go, every personal field is emptied, and the row stays as a
+     * tombstone (status `deleted`) so that the audit trail and consent records still
+     * point at something. A tombstone has no email: it cannot be found or signed in to,
+     * and its address is free for a new sign-up. False when there was no live user.
+     */
+    async erase(id: string, audit?: AuditEventInput): Promise<boolean> {
+      const now = nowSeconds();
+      const ofUser = <T extends { tenantId: any; userId: any }>(table: T) =>
+        and(eq(table.tenantId, tenantId), eq(table.userId, id));
+      const [erased] = await atomically(db, [
+        db
+          .update(users)
+          .set({
+            email: null,
+            emailNormalized: null,
+            emailVerified: false,
+            phoneNumber: null,
+            phoneNumberVerified: false,
+            name: null,
+            givenName: null,
+            familyName: null,
+            middleName: null,
+            nickname: null,
+            preferredUsername: null,
+            profile: null,
+            picture: null,
+            website: null,
+            gender: null,
+            birthdate: null,
+            zoneinfo: null,
+            locale: null,
+            address: null,
+            customAttributes: {},
+            status: "deleted",
+            deletedAt: now,
+            updatedAt: now,
+          })
+          .where(and(inTenant, eq(users.id, id), ne(users.status, "deleted")))
+          .returning({ id: users.id }),
+        db.delete(passwordCredentials).where(ofUser(passwordCredentials)),
+        db.delete(consents).where(ofUser(consents)),
+        db.delete(userRoles).where(ofUser(userRoles)),
+        ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
+      ]);
+      return erased.length > 0;
     },
 
     /** Counts the sign-in (progressive profiling asks after some) and remembers when. */

@@ -4,6 +4,7 @@
 // acts on it: complete, answer prompt=none with an error, show the next page, or send
 // the browser to the journey that handles the step (email verification, profiling).
 import type { Context } from "hono";
+import { isAccountClient } from "../account/client";
 import { profilingAttributes } from "../attributes";
 import { issuerFor } from "../config";
 import type { Client, Directory, Tenant, User } from "../directory";
@@ -66,6 +67,8 @@ export async function proceed(
   if (step === "complete") {
     if (interaction && !(await finishInteraction(c, tenant, interaction)))
       return authorizationError(c, request, issuer, "access_denied", "this sign-in was already completed");
+    // The account page's own sign-in issues no code: back to the page (src/account/client.ts).
+    if (isAccountClient(client)) return c.redirect(request.redirectUri, 303);
     return completeAuthorization(c, tenant, directory, client, request, session!.userId, session!.session, user);
   }
   if (request.prompt.includes("none") || step === "hint_mismatch") {

@@ -255,6 +255,32 @@ export class UserState extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Ends every session but `keepSid`, and every refresh family not bound to it (offline
+   * ones too): the user changed their password in that session (the account page).
+   */
+  async endOtherSessions(keepSid: string): Promise<{ sessions: number; families: number }> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const sessions = await this.storage.list({ prefix: "session:" });
+      const families = await this.storage.list<FamilyRecord>({ prefix: "family:" });
+      const codes = await this.storage.list<CodeRecord>({ prefix: "code:" });
+      const endedSessions = [...sessions.keys()].filter((key) => key !== `session:${keepSid}`);
+      const endedFamilies = [...families].filter(([, f]) => f.sid !== keepSid).map(([key]) => key);
+      const endedCodes = [...codes].filter(([, code]) => code.sid !== keepSid).map(([key]) => key);
+      const keys = [...endedSessions, ...endedFamilies, ...endedCodes];
+      for (let i = 0; i < keys.length; i += 128) await this.storage.delete(keys.slice(i, i + 128));
+      return { sessions: endedSessions.length, families: endedFamilies.length };
+    });
+  }
+
+  /** Clients holding a live refresh family: the apps the user is signed in to (the account page). */
+  async clientsWithRefreshTokens(): Promise<string[]> {
+    const families = await this.storage.list<FamilyRecord>({ prefix: "family:" });
+    const t = now();
+    const live = [...families.values()].filter((f) => f.expiresAt > t && f.lastUsedAt + f.idleTtl > t);
+    return [...new Set(live.map((f) => f.clientId))].sort();
+  }
+
   // ---- authorization codes
 
   async issueCode(

@@ -85,7 +85,10 @@ export async function signInWithPassword(
     return { ok: false, reason: "throttled", retryAfter: refused.retryAfter };
   }
 
-  const user = await directory.users.findByEmail(email);
+  // A tombstone (a deleted account) has no email, so it is never found; the status check
+  // keeps it out even if one were.
+  const found = await directory.users.findByEmail(email);
+  const user = found?.status === "deleted" ? null : found;
   const check = user ? await directory.users.verifyPassword(user.id, password) : null;
   if (!user || !check?.valid) {
     // An unknown account (or one without a password) costs the same hashing as a wrong password.

@@ -1,0 +1,160 @@
+/** @jsxImportSource hono/jsx */
+// Data download: everything Latchkey holds about the user as one JSON file (profile,
+// custom attributes, consent records, app consents, sessions, audit events), never a
+// password hash or any other secret. Asked for by a form with the CSRF token, or by a
+// same-site GET (a link on our own pages).
+import { Hono, type Context } from "hono";
+import type { AuditEvent } from "../directory";
+import type { AppEnv } from "../env";
+import { isCrossSite } from "../http/forms";
+import { userState } from "../sessions";
+import { errorPage, htmlPage } from "../ui/render";
+import { connectedApps } from "./apps";
+import { AccountFrame, sectionPath } from "./frame";
+import { withAccount, type Account } from "./guard";
+
+export const dataSection = new Hono<AppEnv>();
+
+/** Audit events exported at most (newest kept if more): the file stays a download, not a dump. */
+const MAX_AUDIT_EVENTS = 5000;
+const AUDIT_PAGE = 500;
+
+const iso = (seconds: number | null) => (seconds === null ? null : new Date(seconds * 1000).toISOString());
+
+async function auditTrail(account: Account): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await account.directory.audit.list({ userId: account.user.id, limit: AUDIT_PAGE, ...(after ? { after } : {}) });
+    events.push(...page);
+    if (page.length < AUDIT_PAGE) break;
+    after = page.at(-1)!.id;
+    if (events.length > MAX_AUDIT_EVENTS) events.splice(0, events.length - MAX_AUDIT_EVENTS);
+  }
+  return events;
+}
+
+export async function accountExport(c: Context<AppEnv>, account: Account) {
+  const { tenant, directory, user } = account;
+  const [consentRecords, apps, sessions, audit] = await Promise.all([
+    directory.consentRecords.history(user.id),
+    connectedApps(c, account),
+    userState(c.env, tenant.id, user.id, c.var.stats).listSessions(),
+    auditTrail(account),
+  ]);
+  // Named field by field: a column added later is not exported until someone decides it should be.
+  return {
+    exported_at: new Date().toISOString(),
+    tenant: tenant.slug,
+    profile: {
+      id: user.id,
+      email: user.email,
+      email_verified: user.emailVerified,
+      phone_number: user.phoneNumber,
+      phone_number_verified: user.phoneNumberVerified,
+      name: user.name,
+      given_name: user.givenName,
+      family_name: user.familyName,
+      middle_name: user.middleName,
+      nickname: user.nickname,
+      preferred_username: user.preferredUsername,
+      profile: user.profile,
+      picture: user.picture,
+      website: user.website,
+      gender: user.gender,
+      birthdate: user.birthdate,
+      zoneinfo: user.zoneinfo,
+      locale: user.locale,
+      address: user.address,
+      has_password: user.hasPassword,
+      created_at: iso(user.createdAt),
+      updated_at: iso(user.updatedAt),
+      last_sign_in_at: iso(user.lastSignInAt),
+      sign_in_count: user.signInCount,
+    },
+    custom_attributes: user.customAttributes,
+    consent_records: consentRecords.map((r) => ({
+      purpose: r.purpose,
+      policy_version: r.policyVersion,
+      granted: r.granted,
+      source: r.source,
+      created_at: iso(r.createdAt),
+    })),
+    app_consents: apps.map((a) => ({
+      client_id: a.client.clientId,
+      client_name: a.client.clientName,
+      scopes: a.consent?.scopes ?? [],
+      granted_at: iso(a.consent?.grantedAt ?? null),
+      signed_in: a.signedIn,
+    })),
+    sessions: sessions.map((s) => ({
+      created_at: iso(s.createdAt),
+      last_active_at: iso(s.lastActiveAt),
+      expires_at: iso(s.expiresAt),
+      ip: s.ip,
+      user_agent: s.userAgent,
+      authentication_methods: s.amr,
+      apps: s.clients,
+      current: s.sid === account.session.session.sid,
+    })),
+    audit_events: audit.map((e) => ({
+      id: e.id,
+      type: e.type,
+      actor_type: e.actorType,
+      client_id: e.clientId,
+      ip: e.ip,
+      user_agent: e.userAgent,
+      details: e.details,
+      created_at: iso(e.createdAt),
+    })),
+  };
+}
+
+async function download(c: Context<AppEnv>, account: Account): Promise<Response> {
+  const body = JSON.stringify(await accountExport(c, account), null, 2);
+  const day = new Date().toISOString().slice(0, 10);
+  await account.directory.audit.record({
+    type: "user.data_exported",
+    actorType: "user",
+    actorId: account.user.id,
+    userId: account.user.id,
+    details: { source: "account" },
+  });
+  return c.body(body, 200, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${account.tenant.slug}-account-${day}.json"`,
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  });
+}
+
+dataSection.get("/", (c) =>
+  withAccount(c, "data", async (account) => {
+    const { page, tenant, csrf } = account;
+    const { t } = page;
+    return htmlPage(
+      c,
+      <AccountFrame page={page} tenant={tenant} section="data" title={t("account.dataTitle")}>
+        <p>{t("account.dataIntro")}</p>
+        <form method="post" action={`${sectionPath(tenant, "")}/export`}>
+          <input type="hidden" name="csrf" value={csrf} />
+          <button type="submit">{t("account.downloadData")}</button>
+        </form>
+        <p>
+          <a href={sectionPath(tenant, "delete")}>{t("account.deleteLink")}</a>
+        </p>
+      </AccountFrame>,
+    );
+  }),
+);
+
+/** Mounted at /account/export: the file itself. */
+export const exportRoutes = new Hono<AppEnv>();
+
+exportRoutes.post("/", (c) => withAccount(c, "data", (account) => download(c, account)));
+exportRoutes.get("/", (c) => {
+  // A GET carries no CSRF token: only our own pages may link to it.
+  if (isCrossSite(c) || c.req.header("Sec-Fetch-Site") === "same-site")
+    return errorPage(c, 403, "common.refusedTitle", "common.crossSite");
+  return withAccount(c, "data", (account) => download(c, account));
+});

@@ -1,0 +1,227 @@
+/** @jsxImportSource hono/jsx */
+// Deleting the account, after re-authentication (the current password, or for accounts
+// without one a code emailed to their address). One transaction erases the password,
+// the apps' consents, custom attributes and every personal field, keeping the user row
+// as a tombstone and the audit trail; then every session and refresh token ends, the
+// cookie goes, and the old address gets a last email.
+import { Hono, type Context } from "hono";
+import { checkChallenge, CODE_TTL_SECONDS, peekChallenge, startChallenge } from "../challenges";
+import type { AppEnv } from "../env";
+import { clientIpOf } from "../http/client-ip";
+import { forgetSessionCookie, userState } from "../sessions";
+import { takeBudget, EMAILS_PER_ADDRESS } from "../throttle/rate-limit";
+import { Layout } from "../ui/layout";
+import { htmlPage } from "../ui/render";
+import { AccountFrame, FieldError, invalidIf, sectionPath } from "./frame";
+import { withAccount, type Account } from "./guard";
+import { sendAccountEmail } from "./mail";
+import { MAX_PASSWORD_TYPED, PASSWORD_CHECKS_PER_USER } from "./password";
+import { pageContext } from "../ui/page";
+
+export const deleteSection = new Hono<AppEnv>();
+
+/** Re-authentication codes live with the passwordless sign-in's, told apart by their data. */
+const PURPOSE = "email-code";
+
+interface DeletionCode {
+  userId: string;
+  action: "delete-account";
+}
+
+type Errors = Partial<Record<"confirm" | "password" | "code", string>>;
+
+function render(
+  c: Context<AppEnv>,
+  account: Account,
+  options: { errors?: Errors; flow?: string | null; typedCode?: string; notice?: boolean; status?: 200 | 400 | 429 },
+) {
+  const { page, tenant, user, csrf } = account;
+  const { t } = page;
+  const errors = options.errors ?? {};
+  const failed = Object.values(errors).some(Boolean);
+  const action = sectionPath(tenant, "delete");
+  const confirm = (
+    <>
+      <label class="check" for="confirm">
+        <input type="checkbox" id="confirm" name="confirm" value="yes" required {...invalidIf("confirm-error", errors.confirm)} />
+        <span>{t("account.deleteConfirm")}</span>
+      </label>
+      <FieldError id="confirm-error" message={errors.confirm} />
+    </>
+  );
+  let body;
+  if (user.hasPassword) {
+    body = (
+      <form method="post" action={action} novalidate>
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="username" autocomplete="username" value={user.email ?? ""} />
+        <label for="password">{t("account.currentPassword")}</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          {...invalidIf("password-error", errors.password)}
+        />
+        <FieldError id="password-error" message={errors.password} />
+        {confirm}
+        <button type="submit" class="danger">
+          {t("account.deleteSubmit")}
+        </button>
+      </form>
+    );
+  } else if (!user.email) {
+    body = <p>{t("account.deleteNoMethod")}</p>;
+  } else if (options.flow) {
+    body = (
+      <form method="post" action={action} novalidate>
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="flow" value={options.flow} />
+        <p>{t("account.codeSent", { email: user.email })}</p>
+        <label for="code">{t("account.code")}</label>
+        <input
+          id="code"
+          name="code"
+          class="code"
+          type="text"
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          required
+          maxlength={6}
+          value={options.typedCode ?? ""}
+          {...invalidIf("code-error", errors.code)}
+        />
+        <FieldError id="code-error" message={errors.code} />
+        {confirm}
+        <button type="submit" class="danger">
+          {t("account.deleteSubmit")}
+        </button>
+      </form>
+    );
+  } else {
+    body = (
+      <form method="post" action={`${action}/code`}>
+        <input type="hidden" name="csrf" value={csrf} />
+        <p>{t("account.deleteCodeIntro", { email: user.email })}</p>
+        <button type="submit" class="secondary">
+          {t("account.sendCode")}
+        </button>
+      </form>
+    );
+  }
+  return htmlPage(
+    c,
+    <AccountFrame
+      page={page}
+      tenant={tenant}
+      section="delete"
+      title={t("account.deleteTitle")}
+      error={failed ? t("account.fixErrors") : null}
+    >
+      <p>{t("account.deleteIntro")}</p>
+      {body}
+    </AccountFrame>,
+    options.status ?? 200,
+  );
+}
+
+async function pendingCode(c: Context<AppEnv>, account: Account, flow: string | undefined) {
+  if (!flow) return null;
+  const data = await peekChallenge<DeletionCode>(c.env, account.tenant.id, PURPOSE, flow, c.var.stats);
+  return data && data.userId === account.user.id && data.action === "delete-account" ? flow : null;
+}
+
+deleteSection.get("/", (c) =>
+  withAccount(c, "delete", async (account) =>
+    render(c, account, { flow: await pendingCode(c, account, c.req.query("flow")) }),
+  ),
+);
+
+deleteSection.post("/code", (c) =>
+  withAccount(c, "delete", async (account) => {
+    const { tenant, user, page } = account;
+    if (user.hasPassword || !user.email) return render(c, account, { status: 400 });
+    const budget = await takeBudget(c.env, tenant.id, `account-delete:to:${user.id}`, EMAILS_PER_ADDRESS, c.var.stats);
+    if (!budget.allowed)
+      return render(c, account, {
+        errors: { code: page.t("common.tooManyRequests", { seconds: Math.max(1, budget.retryAfter) }) },
+        status: 429,
+      });
+    const challenge = await startChallenge<DeletionCode>(
+      c.env,
+      tenant.id,
+      PURPOSE,
+      { userId: user.id, action: "delete-account" },
+      { stats: c.var.stats },
+    );
+    await sendAccountEmail(c, account, user.email, "emailCode", { code: challenge.code, minutes: CODE_TTL_SECONDS / 60 });
+    return c.redirect(`${sectionPath(tenant, "delete")}?flow=${challenge.flowId}`, 303);
+  }),
+);
+
+deleteSection.post("/", (c) =>
+  withAccount(c, "delete", async (account, form) => {
+    const { tenant, directory, user, page } = account;
+    const { t } = page;
+    const errors: Errors = {};
+    const confirmed = form.confirm === "yes";
+    if (!confirmed) errors.confirm = t("account.deleteConfirmMissing");
+
+    const budget = () =>
+      takeBudget(c.env, tenant.id, `account-password:${user.id}`, PASSWORD_CHECKS_PER_USER, c.var.stats);
+    const tooMany = (retryAfter: number) => t("common.tooManyRequests", { seconds: Math.max(1, retryAfter) });
+    if (user.hasPassword) {
+      const password = form.password ?? "";
+      if (!password) errors.password = t("account.currentPasswordMissing");
+      if (Object.keys(errors).length) return render(c, account, { errors, status: 400 });
+      const allowed = await budget();
+      if (!allowed.allowed) return render(c, account, { errors: { password: tooMany(allowed.retryAfter) }, status: 429 });
+      if (password.length > MAX_PASSWORD_TYPED || !(await directory.users.verifyPassword(user.id, password)).valid)
+        return render(c, account, { errors: { password: t("account.currentPasswordWrong") }, status: 400 });
+    } else {
+      const flow = await pendingCode(c, account, form.flow);
+      const code = (form.code ?? "").trim().slice(0, 32);
+      if (!flow) return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
+      if (!code) errors.code = t("account.codeMissing");
+      if (Object.keys(errors).length) return render(c, account, { errors, flow, typedCode: code, status: 400 });
+      const result = await checkChallenge<DeletionCode>(c.env, tenant.id, PURPOSE, flow, code, c.var.stats);
+      if (!result.ok) {
+        if (result.reason === "invalid")
+          return render(c, account, {
+            errors: { code: t("account.codeWrong", { attempts: result.attemptsLeft }) },
+            flow,
+            typedCode: code,
+            status: 400,
+          });
+        return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
+      }
+    }
+
+    const oldEmail = user.email;
+    await directory.users.erase(user.id, {
+      type: "user.deleted",
+      actorType: "user",
+      actorId: user.id,
+      ip: clientIpOf(c.req.raw),
+      details: { source: "account" },
+    });
+    await userState(c.env, tenant.id, user.id, c.var.stats).endEverything();
+    forgetSessionCookie(c, tenant);
+    if (oldEmail) await sendAccountEmail(c, account, oldEmail, "accountDeleted");
+    return c.redirect(`${sectionPath(tenant, "")}/deleted`, 303);
+  }),
+);
+
+/** Mounted at /account/deleted: the goodbye page (no session any more). */
+export const goodbyeRoutes = new Hono<AppEnv>();
+goodbyeRoutes.get("/", async (c) => {
+  const page = await pageContext(c);
+  return htmlPage(
+    c,
+    <Layout page={page} title={page.t("account.deletedTitle")}>
+      <h1>{page.t("account.deletedTitle")}</h1>
+      <p role="status">{page.t("account.deletedBody", { tenant: page.tenantName })}</p>
+    </Layout>,
+  );
+});
