@@ -1,8 +1,11 @@
 /** @jsxImportSource hono/jsx */
 // /dev/outbox: the emails the development outbox kept, newest first (?to= filters by
-// recipient), as a page and as JSON (/dev/outbox.json) for scripts and browser tests.
+// recipient, ?tenant= by tenant slug), as a page and as JSON (/dev/outbox.json) for
+// scripts and browser tests.
 // It exists only with EMAIL_PROVIDER=outbox on a local PUBLIC_BASE_URL.
 import { Hono, type Context } from "hono";
+import { SLUG_PATTERN } from "../config";
+import { openTenantRegistry } from "../directory";
 import type { AppEnv } from "../env";
 import { pageHeaders } from "../ui/headers";
 import { UI_CSS_PATH } from "../ui/assets";
@@ -15,9 +18,19 @@ function enabled(c: Context<AppEnv>): boolean {
   return c.env.EMAIL_PROVIDER === "outbox" && outboxAllowed(c.env);
 }
 
+/** The emails the query asks for; an unknown tenant slug has none. */
+async function emailsFor(c: Context<AppEnv>) {
+  const to = c.req.query("to") || undefined;
+  const slug = c.req.query("tenant");
+  if (!slug) return readOutbox(c.env, { to });
+  if (!SLUG_PATTERN.test(slug)) return [];
+  const tenant = await openTenantRegistry(c.env, c.var.stats).findBySlug(slug);
+  return tenant ? readOutbox(c.env, { to, tenantId: tenant.id }) : [];
+}
+
 devOutboxRoutes.get("/outbox.json", async (c) => {
   if (!enabled(c)) return c.notFound();
-  const emails = await readOutbox(c.env, { to: c.req.query("to") });
+  const emails = await emailsFor(c);
   return c.json(
     {
       emails: emails.map((email) => ({
@@ -37,7 +50,7 @@ devOutboxRoutes.get("/outbox.json", async (c) => {
 devOutboxRoutes.get("/outbox", async (c) => {
   if (!enabled(c)) return c.notFound();
   const to = c.req.query("to");
-  const emails = await readOutbox(c.env, { to });
+  const emails = await emailsFor(c);
   return c.html(
     <html lang="en">
       <head>

@@ -1,6 +1,6 @@
 // The development outbox: emails kept in D1 instead of sent, listed at /dev/outbox and
 // read by tests. Only used when EMAIL_PROVIDER=outbox on a local PUBLIC_BASE_URL.
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { nowSeconds } from "../config";
 import type { Env } from "../env";
 import { newRequestStats, openDatabase } from "../storage/database";
@@ -24,14 +24,25 @@ export async function recordInOutbox(env: Env, tenantId: string, message: EmailM
     });
 }
 
-/** The newest emails first, all tenants, optionally to one address (any case). */
-export async function readOutbox(env: Env, options: { to?: string; limit?: number } = {}): Promise<OutboxEmail[]> {
+/**
+ * The newest emails first, all tenants or one, optionally to one address (any case).
+ * Ordered by insertion (rowid): ids sort by millisecond only, and tests read the last
+ * email of a flow that may send two within one.
+ */
+export async function readOutbox(
+  env: Env,
+  options: { to?: string; tenantId?: string; limit?: number } = {},
+): Promise<OutboxEmail[]> {
   const db = openDatabase(env.DB, newRequestStats());
-  const rows = await db
+  return db
     .select()
     .from(devOutbox)
-    .where(options.to ? eq(devOutbox.recipient, options.to.toLowerCase()) : undefined)
-    .orderBy(desc(devOutbox.id))
+    .where(
+      and(
+        options.tenantId ? eq(devOutbox.tenantId, options.tenantId) : undefined,
+        options.to ? eq(devOutbox.recipient, options.to.toLowerCase()) : undefined,
+      ),
+    )
+    .orderBy(desc(sql`rowid`))
     .limit(options.limit ?? 50);
-  return rows;
 }
