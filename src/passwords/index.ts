@@ -7,10 +7,4 @@ export {
   verifyPassword,
   type PasswordCheck,
 } from "./hashing";
-export {
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  passwordIssue,
-  passwordProblem,
-  type PasswordIssue,
-} from "./policy";
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordIssue, passwordProblem, type PasswordIssue } from "./policy";

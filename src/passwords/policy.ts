@@ -13,17 +13,12 @@ export type PasswordIssue = "too_short" | "too_long" | "common";
 let commonPasswords: Set<string> | undefined;
 
 function isCommon(normalized: string): boolean {
-  commonPasswords ??= new Set(
-    commonPasswordsText.split("\n").filter((line) => line !== "" && !line.startsWith("#")),
-  );
+  commonPasswords ??= new Set(commonPasswordsText.split("\n").filter((line) => line !== "" && !line.startsWith("#")));
   return commonPasswords.has(normalized.toLowerCase());
 }
 
 /** Why a new password is refused (a key for messages), or null when it is acceptable. */
-export function passwordIssue(
-  password: string,
-  minLength = PASSWORD_MIN_LENGTH,
-): PasswordIssue | null {
+export function passwordIssue(password: string, minLength = PASSWORD_MIN_LENGTH): PasswordIssue | null {
   const normalized = normalizePassword(password);
   const length = [...normalized].length;
   if (length < minLength) return "too_short";

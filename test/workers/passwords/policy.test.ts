@@ -1,12 +1,7 @@
 // passwordProblem / passwordIssue: 8..256 Unicode code points of the NFKC-normalized
 // password, and not on the shipped list of common passwords.
 import { describe, expect, it } from "vitest";
-import {
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  passwordIssue,
-  passwordProblem,
-} from "../../../src/passwords";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordIssue, passwordProblem } from "../../../src/passwords";
 import commonPasswordsText from "../../../src/passwords/common-passwords.txt";
 
 const TOO_SHORT = "must be at least 8 characters long";

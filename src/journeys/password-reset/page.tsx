@@ -1,0 +1,172 @@
+/** @jsxImportSource hono/jsx */
+// The password reset pages: ask for the address, then the code and the new password,
+// then say it is done. Field errors are tied to their inputs; a summary is announced.
+import type { FC } from "hono/jsx";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../passwords";
+import { ErrorMessage, Layout } from "../../ui/layout";
+import type { PageContext } from "../../ui/page";
+
+export type FieldErrors = Partial<Record<"email" | "code" | "password" | "confirm", string>>;
+
+const SUMMARY_ID = "reset-errors";
+
+function invalid(errors: FieldErrors, name: keyof FieldErrors, extra?: string) {
+  const ids = [extra, errors[name] ? `${name}-error` : null, SUMMARY_ID].filter(Boolean);
+  return errors[name]
+    ? { "aria-invalid": "true", "aria-describedby": ids.join(" ") }
+    : extra
+      ? { "aria-describedby": extra }
+      : {};
+}
+
+const FieldError: FC<{ name: keyof FieldErrors; errors: FieldErrors }> = ({ name, errors }) =>
+  errors[name] ? (
+    <p class="field-error" id={`${name}-error`}>
+      {errors[name]}
+    </p>
+  ) : null;
+
+/** The summary above a form: one message, or "correct the fields" when fields carry their own. */
+function summaryOf(page: PageContext, errors: FieldErrors, message: string | null | undefined): string | null {
+  if (message) return message;
+  return Object.keys(errors).length ? page.t("passwordReset.fixErrors") : null;
+}
+
+export const RequestResetPage: FC<{
+  page: PageContext;
+  action: string;
+  csrf: string;
+  email: string;
+  errors?: FieldErrors;
+  message?: string | null;
+}> = ({ page, action, csrf, email, errors = {}, message }) => {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("passwordReset.title")}>
+      <h1>{t("passwordReset.title")}</h1>
+      <p class="muted">{t("passwordReset.intro")}</p>
+      <form method="post" action={action} novalidate>
+        <input type="hidden" name="csrf" value={csrf} />
+        <ErrorMessage id={SUMMARY_ID} message={summaryOf(page, errors, message)} />
+        <label for="email">{t("passwordReset.email")}</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          required
+          maxlength={254}
+          value={email}
+          autofocus
+          {...invalid(errors, "email")}
+        />
+        <FieldError name="email" errors={errors} />
+        <button type="submit">{t("passwordReset.sendCode")}</button>
+      </form>
+    </Layout>
+  );
+};
+
+export const ChooseNewPasswordPage: FC<{
+  page: PageContext;
+  action: string;
+  csrf: string;
+  email: string;
+  code: string;
+  requestAgain: string;
+  errors?: FieldErrors;
+  message?: string | null;
+}> = ({ page, action, csrf, email, code, requestAgain, errors = {}, message }) => {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("passwordReset.codeTitle")}>
+      <h1>{t("passwordReset.codeTitle")}</h1>
+      <p>{t("passwordReset.codeSent", { email })}</p>
+      <form method="post" action={action} novalidate>
+        <input type="hidden" name="csrf" value={csrf} />
+        <ErrorMessage id={SUMMARY_ID} message={summaryOf(page, errors, message)} />
+        <label for="code">{t("passwordReset.code")}</label>
+        <span class="hint" id="code-hint">
+          {t("passwordReset.codeHint")}
+        </span>
+        <input
+          id="code"
+          name="code"
+          type="text"
+          class="code"
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxlength={6}
+          required
+          value={code}
+          autofocus={!code}
+          {...invalid(errors, "code", "code-hint")}
+        />
+        <FieldError name="code" errors={errors} />
+        <label for="password">{t("passwordReset.newPassword")}</label>
+        <span class="hint" id="password-hint">
+          {t("passwordReset.passwordHint", { min: PASSWORD_MIN_LENGTH })}
+        </span>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="new-password"
+          required
+          minlength={PASSWORD_MIN_LENGTH}
+          maxlength={PASSWORD_MAX_LENGTH}
+          autofocus={Boolean(code)}
+          {...invalid(errors, "password", "password-hint")}
+        />
+        <FieldError name="password" errors={errors} />
+        <label for="confirm">{t("passwordReset.confirmPassword")}</label>
+        <input
+          id="confirm"
+          name="confirm"
+          type="password"
+          autocomplete="new-password"
+          required
+          maxlength={PASSWORD_MAX_LENGTH}
+          {...invalid(errors, "confirm")}
+        />
+        <FieldError name="confirm" errors={errors} />
+        <button type="submit">{t("passwordReset.changePassword")}</button>
+      </form>
+      <div class="alternatives">
+        <a href={requestAgain}>{t("passwordReset.requestAgain")}</a>
+      </div>
+    </Layout>
+  );
+};
+
+/** The code is spent or gone: nothing to enter any more, only a way to start again. */
+export const ResetExpiredPage: FC<{ page: PageContext; requestAgain: string }> = ({ page, requestAgain }) => {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("passwordReset.codeTitle")}>
+      <h1>{t("passwordReset.title")}</h1>
+      <p class="error" role="alert">
+        {t("passwordReset.codeExpired")}
+      </p>
+      <p>
+        <a href={requestAgain}>{t("passwordReset.requestAgain")}</a>
+      </p>
+    </Layout>
+  );
+};
+
+export const ResetDonePage: FC<{ page: PageContext; signIn: string | null }> = ({ page, signIn }) => {
+  const { t } = page;
+  return (
+    <Layout page={page} title={t("passwordReset.doneTitle")}>
+      <h1>{t("passwordReset.doneTitle")}</h1>
+      <p role="status">{t("passwordReset.doneBody")}</p>
+      {signIn ? (
+        <p>
+          <a href={signIn}>{t("passwordReset.backToSignIn")}</a>
+        </p>
+      ) : null}
+    </Layout>
+  );
+};
