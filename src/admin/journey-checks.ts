@@ -33,7 +33,10 @@ function legalPair(url: string | null, version: string | null, what: "terms" | "
     return [{ pointer: pointerTo([`${what}_version`]), detail: `set ${what}_version together with ${what}_url` }];
   if (!url && version)
     return [
-      { pointer: pointerTo([`${what}_url`]), detail: `${what}_version needs ${what}_url (or clear ${what}_version)` },
+      {
+        pointer: pointerTo([`${what}_version`]),
+        detail: `${what}_version has no document: set ${what}_url, or clear ${what}_version too`,
+      },
     ];
   return [];
 }

@@ -46,7 +46,9 @@ export const attributeRoutes = [
     scope: "attributes:read",
     access: "tenant",
     params: tenantParams,
-    responses: { 200: { description: "Every definition, by name", schema: z.object({ data: z.array(attributeSchema) }) } },
+    responses: {
+      200: { description: "Every definition, by name", schema: z.object({ data: z.array(attributeSchema) }) },
+    },
     async handler(c) {
       return c.json({ data: (await c.var.directory.attributes.list()).map(presentAttribute) });
     },

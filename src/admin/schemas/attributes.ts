@@ -14,34 +14,81 @@ import { ATTRIBUTE_NAME } from "./journeys";
 /** OIDC standard claims (Core 5.1), ID token and access token claims, and names of our own. */
 export const RESERVED_ATTRIBUTE_NAMES = new Set([
   // OIDC Core 5.1
-  "sub", "name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile",
-  "picture", "website", "email", "email_verified", "gender", "birthdate", "zoneinfo", "locale",
-  "phone_number", "phone_number_verified", "address", "updated_at",
+  "sub",
+  "name",
+  "given_name",
+  "family_name",
+  "middle_name",
+  "nickname",
+  "preferred_username",
+  "profile",
+  "picture",
+  "website",
+  "email",
+  "email_verified",
+  "gender",
+  "birthdate",
+  "zoneinfo",
+  "locale",
+  "phone_number",
+  "phone_number_verified",
+  "address",
+  "updated_at",
   // ID token, JWT (RFC 7519) and access token (RFC 9068) claims
-  "iss", "aud", "exp", "nbf", "iat", "jti", "auth_time", "nonce", "acr", "amr", "azp", "at_hash", "c_hash",
-  "s_hash", "sid", "scope", "client_id", "cnf", "roles", "groups", "entitlements", "permissions", "act",
-  "may_act", "events", "txn", "typ",
+  "iss",
+  "aud",
+  "exp",
+  "nbf",
+  "iat",
+  "jti",
+  "auth_time",
+  "nonce",
+  "acr",
+  "amr",
+  "azp",
+  "at_hash",
+  "c_hash",
+  "s_hash",
+  "sid",
+  "scope",
+  "client_id",
+  "cnf",
+  "roles",
+  "groups",
+  "entitlements",
+  "permissions",
+  "act",
+  "may_act",
+  "events",
+  "txn",
+  "typ",
   // Ours
-  "status", "blocked", "custom_attributes", "password", "password_hash", "has_password", "sign_in_count",
-  "created_at", "deleted_at", "last_sign_in_at", "tenant", "tenant_id", "id",
+  "status",
+  "blocked",
+  "custom_attributes",
+  "password",
+  "password_hash",
+  "has_password",
+  "sign_in_count",
+  "created_at",
+  "deleted_at",
+  "last_sign_in_at",
+  "tenant",
+  "tenant_id",
+  "id",
 ]);
 
 export const MAX_ENUM_VALUES = 50;
 
-const nameSchema = z
-  .string()
-  .check(
-    z.regex(ATTRIBUTE_NAME, "must be 2 to 40 lowercase letters, digits or _, starting with a letter"),
-    z.refine(
-      (name) => !RESERVED_ATTRIBUTE_NAMES.has(name),
-      "is a built-in or standard claim name; choose another name",
-    ),
-  );
+const nameSchema = z.string().check(
+  z.regex(ATTRIBUTE_NAME, "must be 2 to 40 lowercase letters, digits or _, starting with a letter"),
+  z.refine((name) => !RESERVED_ATTRIBUTE_NAMES.has(name), "is a built-in or standard claim name; choose another name"),
+);
 
 const labelsSchema = described(
-  z.partial(z.strictObject({ en: text(100), de: text(100), fr: text(100), es: text(100) })).check(
-    z.refine((labels) => Object.keys(labels).length > 0, "give a label in at least one language"),
-  ),
+  z
+    .partial(z.strictObject({ en: text(100), de: text(100), fr: text(100), es: text(100) }))
+    .check(z.refine((labels) => Object.keys(labels).length > 0, "give a label in at least one language")),
   "Field label per language (en, de, fr, es); pages fall back to en, then to the name",
 );
 
@@ -139,7 +186,8 @@ export function definitionErrors(definition: AttributeDefinitionInput): FieldErr
       ["pattern", definition.pattern],
       ["enum_values", definition.enumValues],
     ] as const)
-      if (value !== null && value !== undefined) at(field, `applies to string attributes only (this one is ${definition.type})`);
+      if (value !== null && value !== undefined)
+        at(field, `applies to string attributes only (this one is ${definition.type})`);
     return errors;
   }
   if (definition.minLength !== null && definition.maxLength !== null && definition.minLength > definition.maxLength)
@@ -149,7 +197,8 @@ export function definitionErrors(definition: AttributeDefinitionInput): FieldErr
     if (definition.minLength !== null || definition.maxLength !== null)
       at(definition.minLength !== null ? "min_length" : "max_length", "cannot be combined with enum_values");
     const longest = Math.max(...definition.enumValues.map((v) => [...v].length));
-    if (longest > MAX_ATTRIBUTE_VALUE_LENGTH) at("enum_values", `values must be at most ${MAX_ATTRIBUTE_VALUE_LENGTH} characters`);
+    if (longest > MAX_ATTRIBUTE_VALUE_LENGTH)
+      at("enum_values", `values must be at most ${MAX_ATTRIBUTE_VALUE_LENGTH} characters`);
   }
   return errors;
 }
