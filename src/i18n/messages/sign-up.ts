@@ -24,7 +24,7 @@ export const signUp = defineMessages({
     "signUp.errorPasswordTooLong": "Use at most {max} characters.",
     "signUp.errorPasswordCommon": "This password is too common and easy to guess. Choose another one.",
     "signUp.errorLegal": "You must accept these to create an account.",
-    "signUp.throttled": "Too many attempts from your network. Wait {seconds} seconds, then try again.",
+    "signUp.throttled": "Too many attempts. Wait {seconds} seconds, then try again.",
     "signUp.disabledTitle": "Sign-up is not available",
     "signUp.disabledBody": "New accounts cannot be created here. Contact {tenant} if you need one.",
     "signUp.codeTitle": "Check your email",
@@ -66,8 +66,7 @@ export const signUp = defineMessages({
     "signUp.errorPasswordTooLong": "Verwenden Sie höchstens {max} Zeichen.",
     "signUp.errorPasswordCommon": "Dieses Passwort ist zu verbreitet und leicht zu erraten. Wählen Sie ein anderes.",
     "signUp.errorLegal": "Sie müssen zustimmen, um ein Konto zu erstellen.",
-    "signUp.throttled":
-      "Zu viele Versuche aus Ihrem Netzwerk. Warten Sie {seconds} Sekunden und versuchen Sie es dann erneut.",
+    "signUp.throttled": "Zu viele Versuche. Warten Sie {seconds} Sekunden und versuchen Sie es dann erneut.",
     "signUp.disabledTitle": "Registrierung nicht verfügbar",
     "signUp.disabledBody":
       "Hier können keine neuen Konten erstellt werden. Wenden Sie sich an {tenant}, wenn Sie eines benötigen.",
@@ -92,8 +91,7 @@ export const signUp = defineMessages({
     "signUp.continueTo": "pour continuer vers {client}",
     "signUp.email": "Adresse e-mail",
     "signUp.password": "Mot de passe",
-    "signUp.passwordHint":
-      "Au moins {min} caractères. Quelques mots faciles à retenir font un bon mot de passe.",
+    "signUp.passwordHint": "Au moins {min} caractères. Quelques mots faciles à retenir font un bon mot de passe.",
     "signUp.legalIntro": "À lire :",
     "signUp.acceptTermsAndPrivacy": "J’accepte les conditions d’utilisation et la politique de confidentialité",
     "signUp.acceptTerms": "J’accepte les conditions d’utilisation",
@@ -110,10 +108,9 @@ export const signUp = defineMessages({
     "signUp.errorPasswordTooLong": "Utilisez au plus {max} caractères.",
     "signUp.errorPasswordCommon": "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre.",
     "signUp.errorLegal": "Vous devez les accepter pour créer un compte.",
-    "signUp.throttled": "Trop de tentatives depuis votre réseau. Patientez {seconds} secondes, puis réessayez.",
+    "signUp.throttled": "Trop de tentatives. Patientez {seconds} secondes, puis réessayez.",
     "signUp.disabledTitle": "Inscription indisponible",
-    "signUp.disabledBody":
-      "Il n’est pas possible de créer un compte ici. Contactez {tenant} si vous en avez besoin.",
+    "signUp.disabledBody": "Il n’est pas possible de créer un compte ici. Contactez {tenant} si vous en avez besoin.",
     "signUp.codeTitle": "Consultez vos e-mails",
     "signUp.codeSent":
       "Si cette adresse peut servir à un nouveau compte, nous avons envoyé un code à 6 chiffres à {email}. Saisissez-le pour terminer la création de votre compte.",
@@ -152,7 +149,7 @@ export const signUp = defineMessages({
     "signUp.errorPasswordTooLong": "Usa como máximo {max} caracteres.",
     "signUp.errorPasswordCommon": "Esta contraseña es demasiado común y fácil de adivinar. Elige otra.",
     "signUp.errorLegal": "Debes aceptarlas para crear una cuenta.",
-    "signUp.throttled": "Demasiados intentos desde tu red. Espera {seconds} segundos y vuelve a intentarlo.",
+    "signUp.throttled": "Demasiados intentos. Espera {seconds} segundos y vuelve a intentarlo.",
     "signUp.disabledTitle": "El registro no está disponible",
     "signUp.disabledBody": "Aquí no se pueden crear cuentas nuevas. Ponte en contacto con {tenant} si necesitas una.",
     "signUp.codeTitle": "Revisa tu correo",

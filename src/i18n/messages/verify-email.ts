@@ -26,7 +26,8 @@ export const verifyEmail = defineMessages({
     "verifyEmail.linkWrong": "This link is not valid. Use the link in the most recent email.",
   },
   de: {
-    "verifyEmail.noAddress": "Ihr Konto hat keine E-Mail-Adresse, die bestätigt werden könnte. Wenden Sie sich an den Support.",
+    "verifyEmail.noAddress":
+      "Ihr Konto hat keine E-Mail-Adresse, die bestätigt werden könnte. Wenden Sie sich an den Support.",
     "verifyEmail.title": "Bestätigen Sie Ihre E-Mail-Adresse",
     "verifyEmail.sent": "Wir haben einen 6-stelligen Code an {email} gesendet. Geben Sie ihn ein, um fortzufahren.",
     "verifyEmail.resent": "Wir haben einen neuen Code an {email} gesendet.",
@@ -62,7 +63,8 @@ export const verifyEmail = defineMessages({
     "verifyEmail.codeMissing": "Saisissez le code à 6 chiffres reçu par e-mail.",
     "verifyEmail.codeWrong": "Ce code n’est pas le bon. Tentatives restantes : {attempts}.",
     "verifyEmail.codeExpired": "Ce code a expiré ou a été mal saisi trop de fois. Demandez un nouveau code.",
-    "verifyEmail.throttled": "Trop de codes ont été envoyés. Patientez {seconds} secondes, puis demandez-en un nouveau.",
+    "verifyEmail.throttled":
+      "Trop de codes ont été envoyés. Patientez {seconds} secondes, puis demandez-en un nouveau.",
     "verifyEmail.linkTitle": "Confirmez votre adresse e-mail",
     "verifyEmail.linkBody": "Confirmez que {email} est bien votre adresse e-mail.",
     "verifyEmail.linkSubmit": "Confirmer mon adresse e-mail",
@@ -74,7 +76,8 @@ export const verifyEmail = defineMessages({
     "verifyEmail.linkWrong": "Ce lien n’est pas valide. Utilisez le lien du dernier e-mail reçu.",
   },
   es: {
-    "verifyEmail.noAddress": "Tu cuenta no tiene ningún correo electrónico que verificar. Ponte en contacto con el soporte.",
+    "verifyEmail.noAddress":
+      "Tu cuenta no tiene ningún correo electrónico que verificar. Ponte en contacto con el soporte.",
     "verifyEmail.title": "Verifica tu correo electrónico",
     "verifyEmail.sent": "Hemos enviado un código de 6 dígitos a {email}. Introdúcelo para continuar.",
     "verifyEmail.resent": "Hemos enviado un código nuevo a {email}.",

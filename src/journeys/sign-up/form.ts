@@ -15,7 +15,10 @@ export interface SignUpSubmission {
   consents: ConsentRecordInput[];
 }
 
-type LegalTenant = Pick<Tenant, "termsUrl" | "termsVersion" | "privacyUrl" | "privacyVersion" | "marketingConsentVersion">;
+type LegalTenant = Pick<
+  Tenant,
+  "termsUrl" | "termsVersion" | "privacyUrl" | "privacyVersion" | "marketingConsentVersion"
+>;
 
 export function legalDocumentsOf(tenant: LegalTenant) {
   return { terms: tenant.termsUrl, privacy: tenant.privacyUrl };
@@ -26,7 +29,12 @@ function consentsOf(tenant: LegalTenant, marketing: boolean): ConsentRecordInput
   const records: ConsentRecordInput[] = [];
   // A document without a version is recorded by its URL: still traceable to what was shown.
   if (tenant.termsUrl)
-    records.push({ purpose: "terms", policyVersion: tenant.termsVersion ?? tenant.termsUrl, granted: true, source: "sign_up" });
+    records.push({
+      purpose: "terms",
+      policyVersion: tenant.termsVersion ?? tenant.termsUrl,
+      granted: true,
+      source: "sign_up",
+    });
   if (tenant.privacyUrl)
     records.push({
       purpose: "privacy",

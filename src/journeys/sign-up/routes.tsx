@@ -112,7 +112,12 @@ signUpRoutes.post("/", (c) =>
     const begun = await beginSignUp(c, tenant, directory, interaction, read.submission, page.locale);
     if (begun.outcome === "throttled") {
       const { state } = typedBack(read.submission.email, form);
-      return showForm(c, interaction, { ...state, summary: page.t("signUp.throttled", { seconds: begun.retryAfter }) }, 429);
+      return showForm(
+        c,
+        interaction,
+        { ...state, summary: page.t("signUp.throttled", { seconds: begun.retryAfter }) },
+        429,
+      );
     }
     if (begun.outcome === "expired") return interactionExpired(c);
     return c.redirect(codePath(tenant, interaction), 303);
@@ -158,10 +163,20 @@ signUpRoutes.post("/code", (c) =>
         });
       case "expired_code":
         await saveInteraction(c, tenant, interaction, withoutPending(interaction, "signUp"));
-        return showForm(c, interaction, { values: { email: pending.email }, errors: {}, summary: t("signUp.codeExpired") }, 400);
+        return showForm(
+          c,
+          interaction,
+          { values: { email: pending.email }, errors: {}, summary: t("signUp.codeExpired") },
+          400,
+        );
       case "email_taken":
         await saveInteraction(c, tenant, interaction, withoutPending(interaction, "signUp"));
-        return showForm(c, interaction, { values: { email: pending.email }, errors: {}, summary: t("signUp.emailTaken") }, 409);
+        return showForm(
+          c,
+          interaction,
+          { values: { email: pending.email }, errors: {}, summary: t("signUp.emailTaken") },
+          409,
+        );
       case "interaction_moved":
         return interactionExpired(c);
     }
@@ -182,7 +197,12 @@ signUpRoutes.post("/resend", (c) =>
       });
     if (resent.outcome === "expired_code") {
       await saveInteraction(c, tenant, interaction, withoutPending(interaction, "signUp"));
-      return showForm(c, interaction, { values: { email: pending.email }, errors: {}, summary: page.t("signUp.codeExpired") }, 400);
+      return showForm(
+        c,
+        interaction,
+        { values: { email: pending.email }, errors: {}, summary: page.t("signUp.codeExpired") },
+        400,
+      );
     }
     if (resent.outcome === "interaction_moved") return interactionExpired(c);
     return c.redirect(`${codePath(tenant, interaction)}?sent=1`, 303);

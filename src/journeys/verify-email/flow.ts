@@ -49,9 +49,7 @@ export async function sendVerificationCode(
 }
 
 export type VerifyOutcome =
-  | { outcome: "verified"; userId: string }
-  | { outcome: "expired" }
-  | { outcome: "wrong_code"; attemptsLeft: number };
+  { outcome: "verified"; userId: string } | { outcome: "expired" } | { outcome: "wrong_code"; attemptsLeft: number };
 
 /**
  * Checks a code. Right, and the user still has that address: email_verified is set
@@ -65,7 +63,14 @@ export async function verifyEmailCode(
   via: "code" | "link",
   expectedUserId?: string,
 ): Promise<VerifyOutcome> {
-  const checked = await checkChallenge<PendingVerification>(c.env, tenant.id, "verify-email", flowId, code, c.var.stats);
+  const checked = await checkChallenge<PendingVerification>(
+    c.env,
+    tenant.id,
+    "verify-email",
+    flowId,
+    code,
+    c.var.stats,
+  );
   if (!checked.ok)
     return checked.reason === "invalid"
       ? { outcome: "wrong_code", attemptsLeft: checked.attemptsLeft }

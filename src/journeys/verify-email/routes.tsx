@@ -91,7 +91,9 @@ verifyEmailRoutes.get("/", (c) =>
         status: 429,
       });
     const next = { flowId: sent.flowId, email: sent.email };
-    if (!(await saveInteraction(c, c.var.tenant, interaction, { pending: { ...interaction.pending, verifyEmail: next } })))
+    if (
+      !(await saveInteraction(c, c.var.tenant, interaction, { pending: { ...interaction.pending, verifyEmail: next } }))
+    )
       return interactionExpired(c);
     return showCodePage(c, interaction, sent.email);
   }),
