@@ -78,7 +78,7 @@ export const textRoutes = [
           errors.length > 1 ? `${errors[0]!.detail} (and ${errors.length - 1} more)` : errors[0]!.detail,
           errors,
         );
-      const keys = Object.keys(changes);
+      const keys = Object.keys(changes).sort();
       const texts = keys.length
         ? await c.var.directory.appearance.updateTexts(
             locale,
