@@ -14,15 +14,8 @@ import { pageContext, type PageContext } from "../../ui/page";
 import { errorPage, htmlPage } from "../../ui/render";
 import { interactionPath, journeyPaths } from "../paths";
 import { ChooseNewPasswordPage, RequestResetPage, ResetDonePage, ResetExpiredPage, type FieldErrors } from "./page";
-import {
-  emailBudget,
-  finishReset,
-  resetDonePath,
-  resetFlowPath,
-  returnInteraction,
-  startReset,
-  type ResetChallenge,
-} from "./reset";
+import { emailBudget } from "./journey-email";
+import { finishReset, resetDonePath, resetFlowPath, returnInteraction, startReset, type ResetChallenge } from "./reset";
 
 export const passwordResetRoutes = new Hono<AppEnv>();
 
