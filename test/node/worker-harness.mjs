@@ -10,8 +10,14 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 export { TEST_SECRETS };
 
-/** @returns {Promise<{ baseUrl: string, close: () => Promise<void> }>} */
-export async function startWorker() {
+/**
+ * @param {{ vars?: Record<string, string> }} [options] `vars` are merged over the
+ *   worker's vars (EMAIL_PROVIDER, EMAIL_API_URL, ...; PUBLIC_BASE_URL too, when a test
+ *   needs the worker to believe it is elsewhere).
+ * @returns {Promise<{ baseUrl: string, close: () => Promise<void>, logs: () => { level: string, message: string }[] }>}
+ *   `logs()`: what the worker logged so far (console.log, console.error, ...).
+ */
+export async function startWorker({ vars = {} } = {}) {
   const server = createTestHarness({
     workers: [{ configPath: "./wrangler.toml", prebuiltWorkerDir: BUILD_DIR, secrets: TEST_SECRETS }],
   });
@@ -19,8 +25,8 @@ export async function startWorker() {
   // The issuer must be the address clients use, known only once the port is.
   await server.update((options) => ({
     ...options,
-    workers: options.workers.map((worker) => ({ ...worker, vars: { PUBLIC_BASE_URL: url.origin } })),
+    workers: options.workers.map((worker) => ({ ...worker, vars: { PUBLIC_BASE_URL: url.origin, ...vars } })),
   }));
   await server.getWorker().applyD1Migrations("DB");
-  return { baseUrl: url.origin, close: () => server.close() };
+  return { baseUrl: url.origin, close: () => server.close(), logs: () => server.getLogs() };
 }
