@@ -80,7 +80,9 @@ export function brandingChangesFrom(body: BrandingBody, replace: boolean): Parti
   const changes: Record<string, unknown> = {};
   for (const [field, column] of Object.entries(COLUMNS)) {
     const value = body[field as keyof BrandingBody];
-    if (value !== undefined) changes[column] = value === "" ? null : value;
+    // Colors are stored lower-case, so what is shown is what is served.
+    if (value !== undefined)
+      changes[column] = value === "" ? null : column.endsWith("Color") && value ? value.toLowerCase() : value;
     else if (replace) changes[column] = null;
   }
   return changes as Partial<BrandingSettings>;
@@ -89,8 +91,8 @@ export function brandingChangesFrom(body: BrandingBody, replace: boolean): Parti
 export function presentBranding(branding: BrandingRecord | null): z.infer<typeof brandingSchema> {
   return {
     logo_uri: branding?.logoUri ?? null,
-    primary_color: branding?.primaryColor?.toLowerCase() ?? null,
-    background_color: branding?.backgroundColor?.toLowerCase() ?? null,
+    primary_color: branding?.primaryColor ?? null,
+    background_color: branding?.backgroundColor ?? null,
     background_image_uri: branding?.backgroundImageUri ?? null,
     support_url: branding?.supportUrl ?? null,
     custom_css: branding?.customCss ?? null,
