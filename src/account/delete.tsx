@@ -50,6 +50,8 @@ function render(
     </>
   );
   let body;
+  // The code to send has no field yet: its error is the page's message.
+  let summary = failed ? t("account.fixErrors") : null;
   if (user.hasPassword) {
     body = (
       <form method="post" action={action} novalidate>
@@ -100,6 +102,7 @@ function render(
       </form>
     );
   } else {
+    if (errors.code) summary = errors.code;
     body = (
       <form method="post" action={`${action}/code`}>
         <input type="hidden" name="csrf" value={csrf} />
@@ -117,7 +120,7 @@ function render(
       tenant={tenant}
       section="delete"
       title={t("account.deleteTitle")}
-      error={failed ? t("account.fixErrors") : null}
+      error={summary}
     >
       <p>{t("account.deleteIntro")}</p>
       {body}
