@@ -1,12 +1,12 @@
 // GET /t/{slug}/branding/{version}.css: the tenant's stylesheet. The version in the path
-// changes with every branding change, so the file can be cached for a year; an old
-// version (a page cached before a change) gets the current stylesheet, briefly cached.
+// names the content, so the file can be cached for a year; an old version (a page
+// cached before a change) gets the current stylesheet, briefly cached.
 import type { Context } from "hono";
 import { openDirectory } from "../directory";
 import type { AppEnv } from "../env";
 import { brandingStylesheet, brandingStylesheetPath } from "./stylesheet";
 
-// Version names are base-36 timestamps; anything else is not a stylesheet of ours.
+// Version names are base-36 hashes; anything else is not a stylesheet of ours.
 const FILE = /^[0-9a-z]{1,12}\.css$/;
 
 export async function brandingStylesheetResponse(c: Context<AppEnv>): Promise<Response> {

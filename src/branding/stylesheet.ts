@@ -1,12 +1,30 @@
 // The tenant's stylesheet: its colors as the variables the base stylesheet uses, its
 // background, then its custom CSS (already checked and normalized when it was saved).
-// Served from a URL that changes with every branding change, so browsers may keep it.
+// Served from a URL that changes with its content, so browsers may keep it.
 import type { BrandingRecord } from "../directory";
 import { HEX_COLOR } from "./colors";
 import { checkCustomCss } from "./css";
 
+/**
+ * The stylesheet's URL names its content (a hash of the fields it is built from), not the
+ * time of the last change: two changes within one second must not share a name, or
+ * browsers would keep the first for the year the current file is cached.
+ */
 export function brandingStylesheetPath(slug: string, branding: BrandingRecord): string {
-  return `/t/${slug}/branding/${branding.updatedAt.toString(36)}.css`;
+  return `/t/${slug}/branding/${stylesheetVersion(branding)}.css`;
+}
+
+function stylesheetVersion(branding: BrandingRecord): string {
+  const source = JSON.stringify([
+    branding.primaryColor,
+    branding.backgroundColor,
+    branding.backgroundImageUri,
+    branding.customCss,
+  ]);
+  // FNV-1a, 32 bits: cheap enough for every page, and not a security boundary.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < source.length; i++) hash = Math.imul(hash ^ source.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
 }
 
 /** A CSS string literal for a URL we validated (https, no quotes or newlines in practice). */

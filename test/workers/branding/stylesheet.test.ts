@@ -42,17 +42,22 @@ describe("GET /t/{slug}/branding/{version}.css", () => {
     expect(css).toContain("h1{color:#112233}");
   });
 
-  it("names the file after the last change, and answers an old name with the current CSS, briefly cached", async () => {
-    const saved = await brand({ primaryColor: "#1a7f37" });
-    // updated_at counts seconds: move the first version back instead of waiting.
-    const first = { ...saved, updatedAt: saved.updatedAt - 5 };
-    await env.DB.prepare("UPDATE tenant_branding SET updated_at = updated_at - 5 WHERE tenant_id = ?").bind(tenant.id).run();
-    await brand({ primaryColor: "#0b57d0" });
-    const current = (await openDirectory(env, tenant).appearance.branding())!;
-    const currentPath = brandingStylesheetPath("acme", current);
-    expect(currentPath).not.toBe(brandingStylesheetPath("acme", first));
+  it("names the file after its content: every change, even within one second, gets a new name", async () => {
+    const first = await brand({ primaryColor: "#1a7f37" });
+    const second = await brand({ primaryColor: "#0b57d0" });
+    expect(second.updatedAt - first.updatedAt).toBeLessThan(2); // most likely the same second
+    const firstPath = brandingStylesheetPath("acme", first);
+    const secondPath = brandingStylesheetPath("acme", second);
+    expect(secondPath).not.toBe(firstPath);
+    expect(secondPath).toMatch(/^\/t\/acme\/branding\/[0-9a-z]{1,7}\.css$/);
+    // A change that leaves the stylesheet as it was (the support link) keeps the name.
+    expect(brandingStylesheetPath("acme", await brand({ supportUrl: "https://help.example" }))).toBe(secondPath);
 
-    const old = await call("GET", brandingStylesheetPath("acme", first));
+    const current = await call("GET", secondPath);
+    expect(current.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    expect(await current.text()).toContain("--accent:#0b57d0");
+    // The old name (a page rendered before the change) gets the current CSS, briefly cached.
+    const old = await call("GET", firstPath);
     expect(old.status).toBe(200);
     expect(old.headers.get("Cache-Control")).toBe("public, max-age=60");
     expect(await old.text()).toContain("--accent:#0b57d0");
