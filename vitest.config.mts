@@ -1,6 +1,7 @@
-// Two projects: `workers` runs inside workerd against real local D1, KV and Durable
+// Three projects: `workers` runs inside workerd against real local D1, KV and Durable
 // Objects (@cloudflare/vitest-plugin); `node` drives the built worker over loopback
-// HTTP with real client libraries (openid-client, jose).
+// HTTP with real client libraries (openid-client, jose); `browser` drives it with the
+// Debian Chromium through playwright-core (axe-core checks, screenshots).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
@@ -40,6 +41,19 @@ export default defineConfig({
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/node/global-setup.mjs"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // One file (one worker, one Chromium) at a time: the machines have two cores.
+          fileParallelism: false,
+          maxWorkers: 1,
         },
       },
     ],
