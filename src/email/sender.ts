@@ -12,6 +12,8 @@ import { sendWithResend } from "./providers/resend";
 
 export type EmailProvider = "outbox" | "resend" | "postmark";
 
+const BARE_ADDRESS = /^[^\s<>"@,;]+@[^\s<>"@,;]+\.[^\s<>"@,;]+$/;
+
 /** The outbox keeps codes readable: it refuses to run where real people could sign up. */
 export function outboxAllowed(env: Env): boolean {
   const host = new URL(publicBaseUrl(env)).hostname;
@@ -28,6 +30,9 @@ export function emailProvider(env: Env): EmailProvider {
   if (provider === "resend" || provider === "postmark") {
     if (!env.EMAIL_API_KEY) throw new ConfigurationError(`EMAIL_API_KEY is needed for EMAIL_PROVIDER=${provider}`);
     if (!env.EMAIL_FROM) throw new ConfigurationError(`EMAIL_FROM is needed for EMAIL_PROVIDER=${provider}`);
+    // The tenant's name is put in front of it: a name or brackets of its own would break the header.
+    if (!BARE_ADDRESS.test(env.EMAIL_FROM))
+      throw new ConfigurationError("EMAIL_FROM must be a bare address such as no-reply@id.example.com");
     return provider;
   }
   throw new ConfigurationError("EMAIL_PROVIDER must be outbox, resend or postmark");

@@ -71,6 +71,10 @@ describe("the outbox sender", () => {
     expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "resend", EMAIL_FROM: "a@b.example" } as Env)).toThrow(/EMAIL_API_KEY/);
     expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "postmark", EMAIL_API_KEY: "k" } as Env)).toThrow(/EMAIL_FROM/);
     expect(emailProvider({ ...env, EMAIL_PROVIDER: "postmark", EMAIL_API_KEY: "k", EMAIL_FROM: "a@b.example" } as Env)).toBe("postmark");
+    for (const from of ["Latchkey <no-reply@id.example.com>", "no-reply@id.example.com\r\nBcc: x@evil.example", "no-reply", "a@b@c.example"])
+      expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "resend", EMAIL_API_KEY: "k", EMAIL_FROM: from } as Env), from).toThrow(
+        /bare address/,
+      );
   });
 
   it("sends after the response and logs a failure with the tenant and kind only", async () => {
