@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import { checkChallenge, CODE_TTL_SECONDS, dropChallenge, peekChallenge, startChallenge } from "../../challenges";
 import {
   ConflictError,
+  normalizeEmail,
   openDirectory,
   type ConsentRecordInput,
   type Directory,
@@ -58,7 +59,13 @@ async function takeSignUpBudgets(c: Ctx, tenant: Tenant, email: string) {
     c.var.stats,
   );
   if (!network.allowed) return network;
-  return takeBudget(c.env, tenant.id, `email:sign-up:${email.trim().toLowerCase()}`, EMAILS_PER_ADDRESS, c.var.stats);
+  return takeBudget(
+    c.env,
+    tenant.id,
+    `email:sign-up:${normalizeEmail(email) ?? email}`,
+    EMAILS_PER_ADDRESS,
+    c.var.stats,
+  );
 }
 
 /** Emails the code, or, when the address has an account, a notice to its owner: same work either way. */

@@ -179,3 +179,18 @@ export async function pendingOf(slug: string, interactionId: string) {
     return stored?.value.pending ?? {};
   });
 }
+
+/** Changes the data a challenge holds (to make a later write fail on purpose). */
+export async function changeChallengeData(
+  slug: string,
+  purpose: ChallengePurpose,
+  flowId: string,
+  change: (data: Record<string, any>) => Record<string, any>,
+): Promise<void> {
+  const stub = env.EPHEMERAL.get(env.EPHEMERAL.idFromName(`${await tenantId(slug)}:challenge-${purpose}:${flowId}`));
+  await runInDurableObject(stub, async (_instance, state) => {
+    const stored = await state.storage.get<{ value: { data: Record<string, any> }; expiresAt: number }>("value");
+    expect(stored, "no such challenge").toBeDefined();
+    await state.storage.put("value", { ...stored!, value: { ...stored!.value, data: change(stored!.value.data) } });
+  });
+}

@@ -17,6 +17,7 @@ import {
 } from "../flows/fixtures";
 import {
   alertOf,
+  changeChallengeData,
   codeIn,
   countRows,
   emailsTo,
@@ -166,6 +167,25 @@ describe("verify before create", () => {
     const again = new Browser();
     const signIn = await again.navigate(authorizePath("acme", codeRequest(w.app)));
     callbackOf(await again.submit(await signIn.text(), "/login", { email: "bea@example.com", password: NEW_PASSWORD }));
+  });
+
+  it("is all or nothing: when the consent records cannot be written, neither is the user nor the audit event", async () => {
+    const browser = new Browser();
+    const page = await openSignUp(browser, "acme", w.app);
+    const { html, location } = await submitForm(browser, page, goodForm("bea@example.com"));
+    const { signUp } = await pendingOf("acme", interactionIdOf(location));
+    // The last statement of the batch (a consent record) now breaks a NOT NULL constraint.
+    await changeChallengeData("acme", "sign-up", signUp!.flowId, (data) => ({
+      ...data,
+      consents: [...data.consents, { purpose: "marketing", policyVersion: null, granted: true, source: "sign_up" }],
+    }));
+    const response = await browser.post(html, "/sign-up/code", { code: codeIn(await lastEmailTo("bea@example.com")) });
+    expect(response.status).toBe(500);
+    expect(await usersWithEmail("bea@example.com")).toBe(0);
+    expect(await countRows("SELECT count(*) AS n FROM password_credentials")).toBe(1); // Ana's only
+    expect(await countRows("SELECT count(*) AS n FROM consent_records")).toBe(0);
+    expect(await auditEvents(w.admin, "acme", "user.signed_up")).toHaveLength(0);
+    expect(browser.cookie(sessionCookieName("acme"))).toBeUndefined();
   });
 
   it("records a declined marketing opt-in as not granted", async () => {
