@@ -1,6 +1,6 @@
 // The self-service journey settings of a tenant (issue 4): languages, sign-up, legal
 // documents, progressive profiling and audit retention. Which attribute names exist is
-// checked against the tenant's definitions by the route (src/admin/attribute-references.ts).
+// checked against the tenant's definitions by the route (src/admin/journey-checks.ts).
 import * as z from "zod/mini";
 import { LOCALES } from "../../i18n";
 import type { ProfilingRule } from "../../storage/schema";
