@@ -3,6 +3,7 @@ import { managementRoutes } from "../../../src/admin/index";
 import { MANAGEMENT_AUDIENCE, MANAGEMENT_SCOPES } from "../../../src/admin/management-resource";
 import { PROBLEM_TYPES } from "../../../src/admin/problem";
 import { toJsonSchema } from "../../../src/admin/openapi";
+import { CATALOG } from "../../../src/i18n";
 import { BASE, call } from "../helpers";
 import { pathParamsOf } from "./fixtures";
 
@@ -38,6 +39,34 @@ function refsIn(value: unknown, found: string[] = []): string[] {
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 describe("OpenAPI document", () => {
+  it("documents the self-service journey endpoints, and every text key a tenant can change", async () => {
+    const document = await openapi();
+    const expected: [string, string[]][] = [
+      ["/tenants/{tenant}/branding", ["get", "put", "patch"]],
+      ["/tenants/{tenant}/texts/{locale}", ["get", "patch"]],
+      ["/tenants/{tenant}/attributes", ["get", "post"]],
+      ["/tenants/{tenant}/attributes/{name}", ["get", "patch", "delete"]],
+      ["/tenants/{tenant}/users/{user_id}/consent-records", ["get"]],
+    ];
+    for (const [path, methods] of expected)
+      expect(Object.keys(document.paths[path] ?? {}).sort(), path).toEqual(methods.sort());
+    const texts =
+      document.paths["/tenants/{tenant}/texts/{locale}"].patch.requestBody.content["application/json"].schema;
+    expect(Object.keys(texts.properties).sort()).toEqual(Object.keys(CATALOG.en).sort());
+    const tenant = document.paths["/tenants/{tenant}"].patch.requestBody.content["application/json"].schema;
+    for (const field of [
+      "default_locale",
+      "sign_up_attributes",
+      "profiling_rules",
+      "terms_url",
+      "audit_retention_days",
+    ])
+      expect(tenant.properties, field).toHaveProperty(field);
+    const user =
+      document.paths["/tenants/{tenant}/users/{user_id}"].get.responses["200"].content["application/json"].schema;
+    for (const field of ["status", "sign_in_count", "deleted_at"]) expect(user.properties, field).toHaveProperty(field);
+  });
+
   it("is an OpenAPI 3.1 document, public and cacheable, for this server", async () => {
     const response = await call("GET", "/admin/v1/openapi.json");
     expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
