@@ -133,7 +133,7 @@ export const signUp = defineMessages({
     "signUp.email": "Correo electrónico",
     "signUp.password": "Contraseña",
     "signUp.passwordHint": "Al menos {min} caracteres. Unas palabras fáciles de recordar son una buena contraseña.",
-    "signUp.legalIntro": "Lee antes:",
+    "signUp.legalIntro": "Lee estos documentos:",
     "signUp.acceptTermsAndPrivacy": "Acepto las condiciones del servicio y la política de privacidad",
     "signUp.acceptTerms": "Acepto las condiciones del servicio",
     "signUp.acceptPrivacy": "Acepto la política de privacidad",
