@@ -4,7 +4,7 @@
 // back to the account page (src/interaction/flow.tsx) instead of an authorization response.
 import type { Context } from "hono";
 import { issuerFor } from "../config";
-import type { Client, Tenant } from "../directory";
+import type { Client, Directory, Tenant } from "../directory";
 import type { AppEnv, Env } from "../env";
 import { startInteraction } from "../interaction/state";
 import { interactionPath, journeyPaths } from "../journeys/paths";
@@ -62,6 +62,20 @@ export function accountClient(tenant: Tenant): Client {
 export function accountClientFor(env: Env, tenant: Tenant, request: AuthorizationRequest): Client | null {
   if (request.clientId !== ACCOUNT_CLIENT_ID || !isAccountUrl(env, tenant, request.redirectUri)) return null;
   return accountClient(tenant);
+}
+
+/**
+ * The app an interaction belongs to: the reserved account client, or the tenant's client
+ * from D1. Every page of an interaction (sign-in and the journeys) should ask this.
+ */
+export function interactionClient(
+  env: Env,
+  tenant: Tenant,
+  directory: Directory,
+  request: AuthorizationRequest,
+): Promise<Client | null> {
+  const accountApp = accountClientFor(env, tenant, request);
+  return accountApp ? Promise.resolve(accountApp) : directory.clients.get(request.clientId);
 }
 
 export function isAccountClient(client: Client): boolean {

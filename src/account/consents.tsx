@@ -75,22 +75,24 @@ async function render(c: Context<AppEnv>, account: Account, error: string | null
       {history.length ? (
         <>
           <h2>{t("account.consentHistory")}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("account.consentPurpose")}</th>
-                <th scope="col">{t("account.consentState")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...history].reverse().map((record) => (
+          <div class="table-scroll">
+            <table>
+              <thead>
                 <tr>
-                  <td>{t(PURPOSES[record.purpose])}</td>
-                  <td>{describe(record)}</td>
+                  <th scope="col">{t("account.consentPurpose")}</th>
+                  <th scope="col">{t("account.consentState")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {[...history].reverse().map((record) => (
+                  <tr>
+                    <td>{t(PURPOSES[record.purpose])}</td>
+                    <td>{describe(record)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       ) : null}
     </AccountFrame>,

@@ -25,7 +25,11 @@ async function auditTrail(account: Account): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await account.directory.audit.list({ userId: account.user.id, limit: AUDIT_PAGE, ...(after ? { after } : {}) });
+    const page = await account.directory.audit.list({
+      userId: account.user.id,
+      limit: AUDIT_PAGE,
+      ...(after ? { after } : {}),
+    });
     events.push(...page);
     if (page.length < AUDIT_PAGE) break;
     after = page.at(-1)!.id;

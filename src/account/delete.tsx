@@ -43,7 +43,14 @@ function render(
   const confirm = (
     <>
       <label class="check" for="confirm">
-        <input type="checkbox" id="confirm" name="confirm" value="yes" required {...invalidIf("confirm-error", errors.confirm)} />
+        <input
+          type="checkbox"
+          id="confirm"
+          name="confirm"
+          value="yes"
+          required
+          {...invalidIf("confirm-error", errors.confirm)}
+        />
         <span>{t("account.deleteConfirm")}</span>
       </label>
       <FieldError id="confirm-error" message={errors.confirm} />
@@ -115,13 +122,7 @@ function render(
   }
   return htmlPage(
     c,
-    <AccountFrame
-      page={page}
-      tenant={tenant}
-      section="delete"
-      title={t("account.deleteTitle")}
-      error={summary}
-    >
+    <AccountFrame page={page} tenant={tenant} section="delete" title={t("account.deleteTitle")} error={summary}>
       <p>{t("account.deleteIntro")}</p>
       {body}
     </AccountFrame>,
@@ -158,7 +159,10 @@ deleteSection.post("/code", (c) =>
       { userId: user.id, action: "delete-account" },
       { stats: c.var.stats },
     );
-    await sendAccountEmail(c, account, user.email, "emailCode", { code: challenge.code, minutes: CODE_TTL_SECONDS / 60 });
+    await sendAccountEmail(c, account, user.email, "emailCode", {
+      code: challenge.code,
+      minutes: CODE_TTL_SECONDS / 60,
+    });
     return c.redirect(`${sectionPath(tenant, "delete")}?flow=${challenge.flowId}`, 303);
   }),
 );
@@ -179,7 +183,8 @@ deleteSection.post("/", (c) =>
       if (!password) errors.password = t("account.currentPasswordMissing");
       if (Object.keys(errors).length) return render(c, account, { errors, status: 400 });
       const allowed = await budget();
-      if (!allowed.allowed) return render(c, account, { errors: { password: tooMany(allowed.retryAfter) }, status: 429 });
+      if (!allowed.allowed)
+        return render(c, account, { errors: { password: tooMany(allowed.retryAfter) }, status: 429 });
       if (password.length > MAX_PASSWORD_TYPED || !(await directory.users.verifyPassword(user.id, password)).valid)
         return render(c, account, { errors: { password: t("account.currentPasswordWrong") }, status: 400 });
     } else {

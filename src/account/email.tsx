@@ -25,7 +25,13 @@ interface EmailChange {
 
 const PURPOSE = "email-change";
 
-function addressForm(c: Context<AppEnv>, account: Account, typed: string, error: string | null, status: 200 | 400 | 429 = 200) {
+function addressForm(
+  c: Context<AppEnv>,
+  account: Account,
+  typed: string,
+  error: string | null,
+  status: 200 | 400 | 429 = 200,
+) {
   const { page, tenant, user, csrf } = account;
   const { t } = page;
   return htmlPage(
@@ -140,7 +146,13 @@ emailSection.post("/", (c) =>
     ]);
     const refused = budgets.find((b) => !b.allowed);
     if (refused)
-      return addressForm(c, account, typed, t("common.tooManyRequests", { seconds: Math.max(1, refused.retryAfter) }), 429);
+      return addressForm(
+        c,
+        account,
+        typed,
+        t("common.tooManyRequests", { seconds: Math.max(1, refused.retryAfter) }),
+        429,
+      );
 
     const challenge = await startChallenge<EmailChange>(
       c.env,
@@ -195,7 +207,8 @@ emailSection.post("/confirm", (c) =>
         return addressForm(c, account, result.data.email, t("account.emailUnavailable"), 400);
       throw error;
     }
-    if (oldEmail) await sendAccountEmail(c, account, oldEmail, "emailChanged", { params: { email: result.data.email } });
+    if (oldEmail)
+      await sendAccountEmail(c, account, oldEmail, "emailChanged", { params: { email: result.data.email } });
     return c.redirect(sectionPath(tenant, "email", "email"), 303);
   }),
 );

@@ -114,18 +114,34 @@ passwordSection.post("/", (c) =>
     if (next && !errors.new && confirm !== next) errors.confirm = t("account.passwordMismatch");
     if (Object.keys(errors).length) return render(c, account, errors, 400);
 
-    const budget = await takeBudget(c.env, tenant.id, `account-password:${user.id}`, PASSWORD_CHECKS_PER_USER, c.var.stats);
+    const budget = await takeBudget(
+      c.env,
+      tenant.id,
+      `account-password:${user.id}`,
+      PASSWORD_CHECKS_PER_USER,
+      c.var.stats,
+    );
     if (!budget.allowed)
-      return render(c, account, { current: t("common.tooManyRequests", { seconds: Math.max(1, budget.retryAfter) }) }, 429);
+      return render(
+        c,
+        account,
+        { current: t("common.tooManyRequests", { seconds: Math.max(1, budget.retryAfter) }) },
+        429,
+      );
     if (current.length > MAX_PASSWORD_TYPED || !(await directory.users.verifyPassword(user.id, current)).valid)
       return render(c, account, { current: t("account.currentPasswordWrong") }, 400);
 
-    await directory.users.update(user.id, {}, { password: next }, {
-      type: "user.password_changed",
-      actorType: "user",
-      actorId: user.id,
-      details: { source: "account" },
-    });
+    await directory.users.update(
+      user.id,
+      {},
+      { password: next },
+      {
+        type: "user.password_changed",
+        actorType: "user",
+        actorId: user.id,
+        details: { source: "account" },
+      },
+    );
     await userState(c.env, tenant.id, user.id, c.var.stats).endOtherSessions(session.session.sid);
     if (user.email) await sendAccountEmail(c, account, user.email, "passwordChanged");
     return c.redirect(sectionPath(tenant, "password", "password"), 303);

@@ -60,28 +60,27 @@ function render(
   const { t } = page;
   const failed = Object.keys(errors).length > 0;
   return htmlPage(
-      c,
-      <AccountFrame
-        page={page}
-        tenant={tenant}
-        section="profile"
-        title={t("account.profileTitle")}
-        notice={notice}
-        error={failed ? t("account.fixErrors") : null}
-      >
-        <dl class="facts">
-          <dt>{t("account.email")}</dt>
-          <dd>
-            {user.email ?? t("account.none")}{" "}
-            <a href={sectionPath(tenant, "email")}>{t("account.changeEmail")}</a>
-          </dd>
-        </dl>
-        <form method="post" action={sectionPath(tenant, "profile")} novalidate>
-          <input type="hidden" name="csrf" value={csrf} />
-          <AttributeInputs fields={fields} values={values} errors={errors} t={t} />
-          <button type="submit">{t("account.save")}</button>
-        </form>
-      </AccountFrame>,
+    c,
+    <AccountFrame
+      page={page}
+      tenant={tenant}
+      section="profile"
+      title={t("account.profileTitle")}
+      notice={notice}
+      error={failed ? t("account.fixErrors") : null}
+    >
+      <dl class="facts">
+        <dt>{t("account.email")}</dt>
+        <dd>
+          {user.email ?? t("account.none")} <a href={sectionPath(tenant, "email")}>{t("account.changeEmail")}</a>
+        </dd>
+      </dl>
+      <form method="post" action={sectionPath(tenant, "profile")} novalidate>
+        <input type="hidden" name="csrf" value={csrf} />
+        <AttributeInputs fields={fields} values={values} errors={errors} t={t} />
+        <button type="submit">{t("account.save")}</button>
+      </form>
+    </AccountFrame>,
     status,
   );
 }

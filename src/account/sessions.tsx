@@ -28,43 +28,45 @@ async function render(c: Context<AppEnv>, account: Account, error: string | null
       notice={noticeOf(c.req.query("done"))}
       error={error}
     >
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("account.sessionDevice")}</th>
-            <th scope="col">{t("account.sessionTimes")}</th>
-            <th scope="col">
-              <span class="muted">{t("account.sessionAction")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
+      <div class="table-scroll">
+        <table>
+          <thead>
             <tr>
-              <td>
-                {s.sid === session.session.sid ? <strong>{t("account.thisDevice")} </strong> : null}
-                <span>{s.userAgent ?? t("account.unknownDevice")}</span>
-                <br />
-                <span class="muted">{t("account.sessionIp", { ip: s.ip ?? t("account.none") })}</span>
-              </td>
-              <td>
-                {t("account.sessionCreated", { time: formatTime(page, s.createdAt) })}
-                <br />
-                {t("account.sessionLastSeen", { time: formatTime(page, s.lastActiveAt) })}
-              </td>
-              <td>
-                <form method="post" action={action}>
-                  <input type="hidden" name="csrf" value={csrf} />
-                  <input type="hidden" name="sid" value={s.sid} />
-                  <button type="submit" class="secondary">
-                    {s.sid === session.session.sid ? t("account.signOutHere") : t("account.endSession")}
-                  </button>
-                </form>
-              </td>
+              <th scope="col">{t("account.sessionDevice")}</th>
+              <th scope="col">{t("account.sessionTimes")}</th>
+              <th scope="col">
+                <span class="muted">{t("account.sessionAction")}</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr>
+                <td>
+                  {s.sid === session.session.sid ? <strong>{t("account.thisDevice")} </strong> : null}
+                  <span>{s.userAgent ?? t("account.unknownDevice")}</span>
+                  <br />
+                  <span class="muted">{t("account.sessionIp", { ip: s.ip ?? t("account.none") })}</span>
+                </td>
+                <td>
+                  {t("account.sessionCreated", { time: formatTime(page, s.createdAt) })}
+                  <br />
+                  {t("account.sessionLastSeen", { time: formatTime(page, s.lastActiveAt) })}
+                </td>
+                <td>
+                  <form method="post" action={action}>
+                    <input type="hidden" name="csrf" value={csrf} />
+                    <input type="hidden" name="sid" value={s.sid} />
+                    <button type="submit" class="secondary">
+                      {s.sid === session.session.sid ? t("account.signOutHere") : t("account.endSession")}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {sessions.length > 1 ? (
         <form method="post" action={`${sectionPath(tenant, "sessions")}/end-others`}>
           <input type="hidden" name="csrf" value={csrf} />

@@ -4,7 +4,7 @@
 // records the answer and answers 303 back to the GET. The self-service journeys
 // (sign-up, email code, email verification, profiling) are mounted here too.
 import { Hono, type Context } from "hono";
-import { accountClientFor } from "../account/client";
+import { interactionClient } from "../account/client";
 import { issuerFor } from "../config";
 import { openDirectory } from "../directory";
 import type { AppEnv } from "../env";
@@ -25,9 +25,8 @@ const MAX_PASSWORD_TYPED = 1024;
 
 async function clientOf(c: Context<AppEnv>, interaction: Interaction) {
   // The account page signs in as a reserved client with no row in D1 (src/account/client.ts).
-  const accountApp = accountClientFor(c.env, c.var.tenant, interaction.request);
-  if (accountApp) return accountApp;
-  return openDirectory(c.env, c.var.tenant, c.var.stats).clients.get(interaction.request.clientId);
+  const directory = openDirectory(c.env, c.var.tenant, c.var.stats);
+  return interactionClient(c.env, c.var.tenant, directory, interaction.request);
 }
 
 interactionRoutes.get("/:id", (c) =>

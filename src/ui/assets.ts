@@ -1,7 +1,7 @@
 // Static assets of the hosted pages, served from the worker itself so that the pages'
 // Content-Security-Policy can say 'self' and nothing else.
 // The version is part of the path: bump it with every change, browsers keep the file a year.
-export const UI_CSS_PATH = "/assets/ui-v2.css";
+export const UI_CSS_PATH = "/assets/ui-v3.css";
 export const FORM_POST_JS_PATH = "/assets/form-post-v1.js";
 
 export const UI_CSS = `
@@ -10,6 +10,8 @@ export const UI_CSS = `
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);background:var(--bg)}
 main{max-width:28rem;margin:6vh auto;padding:2rem;background:#fff;border:1px solid var(--line);border-radius:12px}
 main.wide{max-width:46rem}
+main:has(> nav.tabs){max-width:46rem}
+.table-scroll{overflow-x:auto}
 h1{font-size:1.4rem;margin:0 0 1rem}
 h2{font-size:1.1rem;margin:1.75rem 0 .5rem}
 p{margin:.5rem 0}

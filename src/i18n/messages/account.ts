@@ -146,7 +146,8 @@ export const account = defineMessages({
     "account.confirmEmail": "Neue Adresse bestätigen",
     "account.codeMissing": "Geben Sie den 6-stelligen Code aus der E-Mail ein.",
     "account.codeWrong": "Dieser Code ist nicht richtig. Verbleibende Versuche: {attempts}.",
-    "account.codeExpired": "Dieser Code ist abgelaufen oder wurde zu oft falsch eingegeben. Fordern Sie einen neuen an.",
+    "account.codeExpired":
+      "Dieser Code ist abgelaufen oder wurde zu oft falsch eingegeben. Fordern Sie einen neuen an.",
     "account.startOver": "Andere Adresse verwenden oder neuen Code senden",
     "account.passwordTitle": "Passwort",
     "account.currentPassword": "Aktuelles Passwort",
@@ -248,7 +249,8 @@ export const account = defineMessages({
     "account.emailMissing": "Saisissez la nouvelle adresse e-mail.",
     "account.emailInvalid": "Saisissez une adresse e-mail valide, par exemple nom@example.com.",
     "account.emailSame": "C’est déjà votre adresse e-mail.",
-    "account.emailUnavailable": "Cette adresse e-mail ne peut pas être utilisée pour votre compte. Choisissez-en une autre.",
+    "account.emailUnavailable":
+      "Cette adresse e-mail ne peut pas être utilisée pour votre compte. Choisissez-en une autre.",
     "account.codeSent": "Nous avons envoyé un code à 6 chiffres à {email}. Saisissez-le ci-dessous.",
     "account.code": "Code",
     "account.confirmEmail": "Confirmer la nouvelle adresse",
@@ -350,8 +352,7 @@ export const account = defineMessages({
     "account.emailTitle": "Correo electrónico",
     "account.currentEmail": "Tu correo electrónico es {email}.",
     "account.newEmail": "Nuevo correo electrónico",
-    "account.newEmailHint":
-      "Enviaremos un código a la nueva dirección. El cambio se aplica en cuanto lo introduzcas.",
+    "account.newEmailHint": "Enviaremos un código a la nueva dirección. El cambio se aplica en cuanto lo introduzcas.",
     "account.sendCode": "Enviar código",
     "account.emailMissing": "Introduce el nuevo correo electrónico.",
     "account.emailInvalid": "Introduce un correo electrónico válido, como nombre@example.com.",
@@ -367,7 +368,8 @@ export const account = defineMessages({
     "account.passwordTitle": "Contraseña",
     "account.currentPassword": "Contraseña actual",
     "account.newPassword": "Contraseña nueva",
-    "account.newPasswordHint": "Al menos 8 caracteres. Unas cuantas palabras sin relación forman una contraseña segura.",
+    "account.newPasswordHint":
+      "Al menos 8 caracteres. Unas cuantas palabras sin relación forman una contraseña segura.",
     "account.confirmPassword": "Repite la contraseña nueva",
     "account.changePassword": "Cambiar contraseña",
     "account.passwordOtherSessions": "Al cambiar la contraseña se cierran todas tus demás sesiones.",
@@ -428,7 +430,6 @@ export const account = defineMessages({
     "account.deleteNoMethod":
       "Tu cuenta no tiene contraseña ni correo electrónico. Ponte en contacto con el soporte para eliminarla.",
     "account.deletedTitle": "Se ha eliminado tu cuenta",
-    "account.deletedBody":
-      "Se han eliminado tu cuenta de {tenant} y sus datos personales. Puedes cerrar esta ventana.",
+    "account.deletedBody": "Se han eliminado tu cuenta de {tenant} y sus datos personales. Puedes cerrar esta ventana.",
   },
 });

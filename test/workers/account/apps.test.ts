@@ -37,7 +37,10 @@ async function connectPartner() {
     ),
   );
   const signInHtml = await page.text();
-  const consent = await browser.submit(signInHtml, "/login", { email: "ana@example.com", password: "correct horse battery" });
+  const consent = await browser.submit(signInHtml, "/login", {
+    email: "ana@example.com",
+    password: "correct horse battery",
+  });
   const consentHtml = await consent.text();
   expect(consentHtml).toContain("wants to access your account");
   const callback = await browser.submit(consentHtml, "/consent", { decision: "allow" });
@@ -80,7 +83,9 @@ describe("the connected apps section", () => {
     const response = await browser.post(html, "/apps/disconnect", { client_id: w.partner.client_id });
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe("/t/acme/account/apps?done=app");
-    expect(await (await browser.fetch(response.headers.get("Location")!)).text()).toContain("The app was disconnected.");
+    expect(await (await browser.fetch(response.headers.get("Location")!)).text()).toContain(
+      "The app was disconnected.",
+    );
 
     expect(await consentRows(w.user.id)).toHaveLength(0);
     const refreshed = await tokenRequest(

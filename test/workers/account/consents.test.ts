@@ -16,7 +16,9 @@ beforeEach(async () => {
     privacyVersion: "v3",
     marketingConsentVersion: "m1",
   });
-  await (await directory()).consentRecords.record(w.user.id, [
+  await (
+    await directory()
+  ).consentRecords.record(w.user.id, [
     { purpose: "terms", policyVersion: "2024-01", granted: true, source: "sign_up" },
     { purpose: "privacy", policyVersion: "v3", granted: true, source: "sign_up" },
   ]);

@@ -40,11 +40,15 @@ beforeEach(async () => {
     customAttributes: { member_number: 42 },
   });
   await dir.consents.grant(w.user.id, w.partner.client_id, ["openid", "read:orders"]);
-  await dir.consentRecords.record(w.user.id, [{ purpose: "terms", policyVersion: "t1", granted: true, source: "sign_up" }]);
+  await dir.consentRecords.record(w.user.id, [
+    { purpose: "terms", policyVersion: "t1", granted: true, source: "sign_up" },
+  ]);
 });
 
 async function count(sql: string, ...params: unknown[]) {
-  return env.DB.prepare(sql).bind(...params).first<number>("n");
+  return env.DB.prepare(sql)
+    .bind(...params)
+    .first<number>("n");
 }
 
 describe("deleting the account", () => {
@@ -82,7 +86,9 @@ describe("deleting the account", () => {
     expect(await count("SELECT count(*) AS n FROM password_credentials WHERE user_id = ?", w.user.id)).toBe(0);
     expect(await count("SELECT count(*) AS n FROM consents WHERE user_id = ?", w.user.id)).toBe(0);
     // The audit trail stays, with the deletion in it.
-    expect(await count("SELECT count(*) AS n FROM audit_events WHERE user_id = ?", w.user.id)).toBeGreaterThan(auditBefore!);
+    expect(await count("SELECT count(*) AS n FROM audit_events WHERE user_id = ?", w.user.id)).toBeGreaterThan(
+      auditBefore!,
+    );
     const deleted = await auditEvents(w.admin, "acme", "user.deleted");
     expect(deleted).toHaveLength(1);
     expect(deleted[0]).toMatchObject({ user_id: w.user.id, details: { source: "account" } });
@@ -96,7 +102,9 @@ describe("deleting the account", () => {
     );
     expect(refreshed.status).toBe(400);
     expect(((await refreshed.json()) as { error: string }).error).toBe("invalid_grant");
-    const userinfo = await call("GET", "/t/acme/userinfo", { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    const userinfo = await call("GET", "/t/acme/userinfo", {
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(userinfo.status).toBe(401);
     // The other browser's session is gone too.
     expect((await app.fetch(accountPath())).status).toBe(303);
@@ -127,7 +135,12 @@ describe("deleting the account", () => {
     ["a wrong password", { password: "not my password", confirm: "yes" }, 400, "Your current password is not correct."],
     ["no password", { password: "", confirm: "yes" }, 400, "Enter your current password."],
     ["no confirmation", { password: PASSWORD }, 400, "Tick the box to confirm"],
-    ["an absurdly long password", { password: "z".repeat(5000), confirm: "yes" }, 400, "Your current password is not correct."],
+    [
+      "an absurdly long password",
+      { password: "z".repeat(5000), confirm: "yes" },
+      400,
+      "Your current password is not correct.",
+    ],
   ];
   for (const [what, values, status, message] of bad) {
     it(`refuses ${what}: message, password not echoed, nothing deleted`, async () => {
@@ -182,7 +195,11 @@ describe("deleting an account without a password", () => {
     const browser = await browserWithSessionOf(user.id);
     const page = await open(browser, "delete");
     const forged = page.replace('action="/t/acme/account/delete/code"', 'action="/t/acme/account/delete"');
-    const response = await browser.post(forged, "/account/delete", { code: "123456", confirm: "yes", flow: "A".repeat(22) });
+    const response = await browser.post(forged, "/account/delete", {
+      code: "123456",
+      confirm: "yes",
+      flow: "A".repeat(22),
+    });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toMatch(/role="alert">This code has expired/);

@@ -49,11 +49,17 @@ describe("changing the email address", () => {
     const mail = await lastEmail("ana.new@example.org");
     expect(mail?.subject).toBe("Confirm your new email address");
 
-    const confirmed = await browser.post(page, "/account/email/confirm", { code: await codeSentTo("ana.new@example.org") });
+    const confirmed = await browser.post(page, "/account/email/confirm", {
+      code: await codeSentTo("ana.new@example.org"),
+    });
     expect(confirmed.status).toBe(303);
     expect(confirmed.headers.get("Location")).toBe("/t/acme/account/email?done=email");
     const row = await userRow(w.user.id);
-    expect(row).toMatchObject({ email: "Ana.New@Example.org", email_normalized: "ana.new@example.org", email_verified: 1 });
+    expect(row).toMatchObject({
+      email: "Ana.New@Example.org",
+      email_normalized: "ana.new@example.org",
+      email_verified: 1,
+    });
 
     const told = await lastEmail("ana@example.com");
     expect(told?.subject).toBe("Your acme email address was changed");
@@ -111,7 +117,9 @@ describe("changing the email address", () => {
     await createUser(w.admin, "acme", { email: "taken@example.org", password: PASSWORD });
     const browser = await signedInBrowser();
     const page = await codePage(browser, "taken@example.org");
-    const response = await browser.post(page, "/account/email/confirm", { code: await codeSentTo("taken@example.org") });
+    const response = await browser.post(page, "/account/email/confirm", {
+      code: await codeSentTo("taken@example.org"),
+    });
     const html = await response.text();
     expectFormError(response, html, 400, "This email address cannot be used for your account.");
     expect((await userRow(w.user.id)).email).toBe("ana@example.com");

@@ -11,7 +11,9 @@ beforeEach(async () => {
   w = await world();
   const dir = await directory();
   await dir.users.update(w.user.id, { customAttributes: { member_number: 42 }, familyName: "García" });
-  await dir.consentRecords.record(w.user.id, [{ purpose: "terms", policyVersion: "t1", granted: true, source: "sign_up" }]);
+  await dir.consentRecords.record(w.user.id, [
+    { purpose: "terms", policyVersion: "t1", granted: true, source: "sign_up" },
+  ]);
   await dir.consents.grant(w.user.id, w.partner.client_id, ["openid", "read:orders"]);
 });
 
@@ -30,7 +32,9 @@ describe("downloading the account's data", () => {
     const browser = await signedInBrowser();
     const response = await download(browser);
     expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
-    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="acme-account-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(response.headers.get("Content-Disposition")).toMatch(
+      /^attachment; filename="acme-account-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const text = await response.text();
     const data = JSON.parse(text);
@@ -49,7 +53,11 @@ describe("downloading the account's data", () => {
     ]);
     expect(data.app_consents).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ client_id: w.partner.client_id, client_name: "Partner app", scopes: ["openid", "read:orders"] }),
+        expect.objectContaining({
+          client_id: w.partner.client_id,
+          client_name: "Partner app",
+          scopes: ["openid", "read:orders"],
+        }),
         expect.objectContaining({ client_id: w.app.client_id, signed_in: true }),
       ]),
     );
@@ -61,8 +69,13 @@ describe("downloading the account's data", () => {
     expect(types).toContain("user.signed_in");
 
     // Nothing secret: no hash, no session or token secret, no internal key.
-    expect(text).not.toMatch(/\$argon2|\$pbkdf2|"[a-z_]*secret[a-z_]*"|"(secret_|password_)?hash"|email_normalized|tenant_id/i);
-    for (const value of [browser.cookie("__Host-lk-session-acme")!.split(".").at(-1)!, browser.cookie("__Host-lk-csrf")!])
+    expect(text).not.toMatch(
+      /\$argon2|\$pbkdf2|"[a-z_]*secret[a-z_]*"|"(secret_|password_)?hash"|email_normalized|tenant_id/i,
+    );
+    for (const value of [
+      browser.cookie("__Host-lk-session-acme")!.split(".").at(-1)!,
+      browser.cookie("__Host-lk-csrf")!,
+    ])
       expect(text).not.toContain(value);
     expect(await auditEvents(w.admin, "acme", "user.data_exported")).toHaveLength(1);
   });
@@ -83,7 +96,9 @@ describe("downloading the account's data", () => {
     }
     const html = await open(browser, "data");
     expect((await browser.post(html, "/account/export", {}, { omit: ["csrf"] })).status).toBe(403);
-    expect((await browser.post(html, "/account/export", {}, { headers: { Origin: "https://evil.example" } })).status).toBe(403);
+    expect(
+      (await browser.post(html, "/account/export", {}, { headers: { Origin: "https://evil.example" } })).status,
+    ).toBe(403);
     expect(await auditEvents(w.admin, "acme", "user.data_exported")).toHaveLength(0);
   });
 

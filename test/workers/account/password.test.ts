@@ -15,7 +15,14 @@ import {
   type World,
 } from "../flows/fixtures";
 import { Browser } from "../flows/browser";
-import { accountPath, browserWithSessionOf, expectFormError, lastEmail, open, signedInBrowser } from "./account-helpers";
+import {
+  accountPath,
+  browserWithSessionOf,
+  expectFormError,
+  lastEmail,
+  open,
+  signedInBrowser,
+} from "./account-helpers";
 
 let w: World;
 const NEW_PASSWORD = "a new and longer passphrase";
@@ -76,8 +83,18 @@ describe("changing the password", () => {
     ["a missing new password", { new_password: "", confirm_password: "" }, 400, "Enter a new password."],
     ["a short new password", { new_password: "short", confirm_password: "short" }, 400, "at least 8 characters"],
     ["a common new password", { new_password: "password123", confirm_password: "password123" }, 400, "too common"],
-    ["a new password longer than allowed", { new_password: "x".repeat(300), confirm_password: "x".repeat(300) }, 400, "at most 256"],
-    ["an absurdly long new password", { new_password: "y".repeat(5000), confirm_password: "y".repeat(5000) }, 400, "at most 256"],
+    [
+      "a new password longer than allowed",
+      { new_password: "x".repeat(300), confirm_password: "x".repeat(300) },
+      400,
+      "at most 256",
+    ],
+    [
+      "an absurdly long new password",
+      { new_password: "y".repeat(5000), confirm_password: "y".repeat(5000) },
+      400,
+      "at most 256",
+    ],
     ["the same password again", { new_password: PASSWORD, confirm_password: PASSWORD }, 400, "must be different"],
     ["a confirmation that does not match", { confirm_password: "something else entirely" }, 400, "do not match"],
   ];
@@ -86,11 +103,17 @@ describe("changing the password", () => {
       const browser = await signedInBrowser();
       const page = await open(browser, "password");
       const before = await credentialHash(w.user.id);
-      const typed = { current_password: PASSWORD, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD, ...values };
+      const typed = {
+        current_password: PASSWORD,
+        new_password: NEW_PASSWORD,
+        confirm_password: NEW_PASSWORD,
+        ...values,
+      };
       const response = await browser.post(page, "/account/password", typed);
       const html = await response.text();
       expectFormError(response, html, status, message);
-      for (const secret of Object.values(typed).filter((v) => v.length >= 5)) expect(html).not.toContain(`value="${secret}`);
+      for (const secret of Object.values(typed).filter((v) => v.length >= 5))
+        expect(html).not.toContain(`value="${secret}`);
       expect(html).not.toMatch(/type="password"[^>]*value=/);
       expect(await credentialHash(w.user.id)).toBe(before);
       expect(await lastEmail("ana@example.com")).toBeNull();

@@ -55,7 +55,9 @@ describe("the profile section", () => {
     for (const name of ["family_name", "phone_number", "birthdate", "member_number", "plan"])
       expect(html).toContain(`name="${name}"`);
     expect(html).toContain("Member number");
-    expect(html).toMatch(/<label for="attr-given_name">First name<\/label>|<label for="attr-given_name">[^<(]+<\/label>/);
+    expect(html).toMatch(
+      /<label for="attr-given_name">First name<\/label>|<label for="attr-given_name">[^<(]+<\/label>/,
+    );
   });
 
   it("saves valid values in one change, with a user.updated audit record by the user", async () => {
@@ -118,8 +120,11 @@ describe("the profile section", () => {
       expect(html).toMatch(new RegExp(`id="attr-${field}-error"`));
       const fieldError = new RegExp(`id="attr-${field}-error">([^<]*)<`).exec(html)?.[1] ?? "";
       expect(fieldError).toMatch(message);
-      expect(html).toMatch(new RegExp(`name="${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="${field}"`));
-      if (field !== "plan") expect(inputValue(html, field)).toBe(typed[field as keyof typeof typed]!.trim().slice(0, 500));
+      expect(html).toMatch(
+        new RegExp(`name="${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="${field}"`),
+      );
+      if (field !== "plan")
+        expect(inputValue(html, field)).toBe(typed[field as keyof typeof typed]!.trim().slice(0, 500));
       if (field !== "family_name") expect(inputValue(html, "family_name")).toBe("Typed Family");
       const after = await userRow(w.user.id);
       expect(after).toEqual(before);
@@ -129,7 +134,7 @@ describe("the profile section", () => {
   it("never answers 500, whatever the fields hold", async () => {
     const browser = await signedInBrowser();
     const page = await open(browser, "profile");
-    for (const values of [
+    for (const values of <Record<string, string>[]>[
       { given_name: "\u0000\uFFFF", member_number: "9".repeat(40) },
       { given_name: "a".repeat(5000), plan: "<script>" },
       { birthdate: "'; DROP TABLE users; --", phone_number: "+".repeat(30) },

@@ -2,7 +2,15 @@
 // another session, ending this one (signs out), and signing out everywhere else.
 import { beforeEach, describe, expect, it } from "vitest";
 import { basic, tokenRequest } from "../helpers";
-import { auditEvents, authorizeWithSignIn, codeRequest, createUser, redeem, world, type World } from "../flows/fixtures";
+import {
+  auditEvents,
+  authorizeWithSignIn,
+  codeRequest,
+  createUser,
+  redeem,
+  world,
+  type World,
+} from "../flows/fixtures";
 import { Browser } from "../flows/browser";
 import { accountPath, open, signedInBrowser } from "./account-helpers";
 
@@ -21,7 +29,9 @@ async function phoneSession() {
 
 async function signedInBrowserAs(browser: Browser) {
   const page = await (await browser.navigate(accountPath())).text();
-  expect((await browser.submit(page, "/login", { email: "ana@example.com", password: "correct horse battery" })).status).toBe(200);
+  expect(
+    (await browser.submit(page, "/login", { email: "ana@example.com", password: "correct horse battery" })).status,
+  ).toBe(200);
   return browser;
 }
 
