@@ -7,13 +7,21 @@ export interface PageSecurityOptions {
   formAction?: string;
 }
 
+/**
+ * Chromium applies form-action to the redirects that follow a form submission too, so
+ * the 303 back to the app after signing in, consenting or signing out must be allowed:
+ * any https address, and loopback http for apps in development. The pages know no more
+ * about the app here; a page that does passes `formAction` instead.
+ */
+const REDIRECTS_AFTER_FORMS = "https: http://localhost:* http://127.0.0.1:* http://[::1]:*";
+
 export function pageHeaders(options: PageSecurityOptions = {}): Record<string, string> {
   const policy = [
     "default-src 'none'",
     "style-src 'self'",
     "img-src 'self' https: data:",
     options.script ? "script-src 'self'" : "script-src 'none'",
-    `form-action 'self'${options.formAction ? ` ${options.formAction}` : ""}`,
+    `form-action 'self' ${options.formAction ?? REDIRECTS_AFTER_FORMS}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");
