@@ -55,9 +55,7 @@ export function brandingStylesheet(branding: BrandingRecord): string {
   const background = hex(branding.backgroundColor);
   const image = imageUrl(branding.backgroundImageUri);
   const custom = branding.customCss ? checkCustomCss(branding.customCss) : null;
-  const variables = [primary ? `--accent:${primary}` : null, background ? `--bg:${background}` : null].filter(
-    Boolean,
-  );
+  const variables = [primary ? `--accent:${primary}` : null, background ? `--bg:${background}` : null].filter(Boolean);
   return [
     variables.length ? `:root{${variables.join(";")}}` : "",
     image ? `body{background-image:${cssUrl(image)};background-size:cover;background-position:center}` : "",

@@ -23,6 +23,12 @@ export function translator(locale: Locale, overrides: Readonly<Record<string, st
   const catalog = CATALOG[locale];
   return {
     locale,
-    t: (key, params) => fill(overrides[key] ?? catalog[key], params),
+    // The types and the catalog test keep every key in every language; should one slip
+    // through anyway (a key built at run time), English and then the key beat a 500.
+    t: (key, params) =>
+      fill(
+        (Object.hasOwn(overrides, key) ? overrides[key] : undefined) ?? catalog[key] ?? CATALOG.en[key] ?? key,
+        params,
+      ),
   };
 }

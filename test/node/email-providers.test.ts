@@ -9,7 +9,6 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, TEST_SECRETS } from "./worker-harness.mjs";
 
-
 // ---------- a provider played by a local server ----------
 
 interface Received {
@@ -69,10 +68,15 @@ class FakeProvider {
 
   // https://resend.com/docs/api-reference/emails/send-email and .../errors
   private resend(request: IncomingMessage, body: any): Answer {
-    const error = (status: number, name: string, message: string) => ({ status, body: { statusCode: status, name, message } });
+    const error = (status: number, name: string, message: string) => ({
+      status,
+      body: { statusCode: status, name, message },
+    });
     if (request.method !== "POST" || request.url !== "/emails") return error(404, "not_found", "Not found");
-    if (!request.headers.authorization) return error(401, "missing_api_key", "Missing API key in the authorization header");
-    if (request.headers.authorization !== `Bearer ${this.key}`) return error(403, "invalid_api_key", "API key is invalid");
+    if (!request.headers.authorization)
+      return error(401, "missing_api_key", "Missing API key in the authorization header");
+    if (request.headers.authorization !== `Bearer ${this.key}`)
+      return error(403, "invalid_api_key", "API key is invalid");
     if (!String(request.headers["content-type"]).startsWith("application/json") || !body)
       return error(400, "validation_error", "Invalid JSON");
     const scripted = this.script.shift();
@@ -82,7 +86,8 @@ class FakeProvider {
       return error(422, "validation_error", `Invalid \`from\` field: ${body.from}`);
     if (!to.length || to.some((t: unknown) => typeof t !== "string" || !t.includes("@")))
       return error(422, "validation_error", `Invalid \`to\` field: ${to.join(",")}`);
-    if (typeof body.subject !== "string" || !body.subject) return error(422, "missing_required_field", "Missing `subject`");
+    if (typeof body.subject !== "string" || !body.subject)
+      return error(422, "missing_required_field", "Missing `subject`");
     if (typeof body.html !== "string" && typeof body.text !== "string")
       return error(422, "missing_required_field", "Missing `html` or `text`");
     return { status: 200, body: { id: crypto.randomUUID() } };
@@ -90,7 +95,8 @@ class FakeProvider {
 
   // https://postmarkapp.com/developer/api/email-api and .../overview#error-codes
   private postmark(request: IncomingMessage, body: any): Answer {
-    if (request.method !== "POST" || request.url !== "/email") return { status: 404, body: { ErrorCode: 404, Message: "Not found" } };
+    if (request.method !== "POST" || request.url !== "/email")
+      return { status: 404, body: { ErrorCode: 404, Message: "Not found" } };
     if (request.headers["x-postmark-server-token"] !== this.key)
       return { status: 401, body: { ErrorCode: 10, Message: "Bad or missing Server API token." } };
     if (!String(request.headers["content-type"]).startsWith("application/json") || !body)
@@ -105,7 +111,13 @@ class FakeProvider {
       return { status: 422, body: { ErrorCode: 300, Message: "Provide either email TextBody or HtmlBody or both." } };
     return {
       status: 200,
-      body: { To: body.To, SubmittedAt: new Date().toISOString(), MessageID: crypto.randomUUID(), ErrorCode: 0, Message: "OK" },
+      body: {
+        To: body.To,
+        SubmittedAt: new Date().toISOString(),
+        MessageID: crypto.randomUUID(),
+        ErrorCode: 0,
+        Message: "OK",
+      },
     };
   }
 
@@ -191,7 +203,11 @@ async function seed(baseUrl: string, users: string[]): Promise<void> {
   await manage(baseUrl, token, "POST", "/tenants", { slug: "acme", display_name: EVIL_NAME, default_locale: "de" });
   await manage(baseUrl, token, "PUT", "/tenants/acme/branding", { logo_uri: LOGO, primary_color: COLOR });
   for (const email of users)
-    await manage(baseUrl, token, "POST", "/tenants/acme/users", { email, password: "correct horse battery", email_verified: true });
+    await manage(baseUrl, token, "POST", "/tenants/acme/users", {
+      email,
+      password: "correct horse battery",
+      email_verified: true,
+    });
 }
 
 let requestCounter = 0;
@@ -266,7 +282,13 @@ describe("Resend", () => {
         EMAIL_FROM: "no-reply@id.acme.example",
       },
     });
-    await seed(worker.baseUrl, ["ana@example.com", "ben@example.com", "cleo@example.com", "dan@example.com", "eve@example.com"]);
+    await seed(worker.baseUrl, [
+      "ana@example.com",
+      "ben@example.com",
+      "cleo@example.com",
+      "dan@example.com",
+      "eve@example.com",
+    ]);
   });
 
   afterAll(async () => {
@@ -315,7 +337,11 @@ describe("Resend", () => {
     provider.script.push({
       status: 429,
       headers: { "Retry-After": "1" },
-      body: { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests. You can only make 2 requests per second." },
+      body: {
+        statusCode: 429,
+        name: "rate_limit_exceeded",
+        message: "Too many requests. You can only make 2 requests per second.",
+      },
     });
     expectAnswered(await requestReset(worker.baseUrl, "cleo@example.com"));
     const [first, second] = await provider.waitFor(2);
@@ -333,7 +359,10 @@ describe("Resend", () => {
     expectAnswered(await requestReset(worker.baseUrl, "dan@example.com"));
     const [request] = await provider.waitFor(1);
     await provider.expectNoMoreThan(1);
-    const line = await logLine(worker, /email 'passwordReset' for tenant \S+ not sent: Resend answered 422 \(validation_error\)/);
+    const line = await logLine(
+      worker,
+      /email 'passwordReset' for tenant \S+ not sent: Resend answered 422 \(validation_error\)/,
+    );
     const code = /\b(\d{6})\b/.exec(request!.body.text)![1]!;
     const log = logOf(worker);
     expect(line).not.toContain("dan@example.com");
@@ -344,7 +373,8 @@ describe("Resend", () => {
 
   it("gives up after three attempts when the provider keeps failing", async () => {
     provider.reset();
-    for (let i = 0; i < 5; i++) provider.script.push({ status: 503, body: { statusCode: 503, name: "internal_server_error", message: "x" } });
+    for (let i = 0; i < 5; i++)
+      provider.script.push({ status: 503, body: { statusCode: 503, name: "internal_server_error", message: "x" } });
     expectAnswered(await requestReset(worker.baseUrl, "eve@example.com"));
     await provider.waitFor(3);
     await provider.expectNoMoreThan(3);
@@ -427,7 +457,10 @@ describe("Postmark", () => {
 
   it("does not retry a 422, and logs the ErrorCode without Postmark's message (it quotes the address)", async () => {
     provider.reset();
-    provider.script.push({ status: 422, body: { ErrorCode: 300, Message: "Invalid 'To' address: 'dan@example.com'." } });
+    provider.script.push({
+      status: 422,
+      body: { ErrorCode: 300, Message: "Invalid 'To' address: 'dan@example.com'." },
+    });
     expectAnswered(await requestReset(worker.baseUrl, "dan@example.com"));
     await provider.waitFor(1);
     await provider.expectNoMoreThan(1);
@@ -455,27 +488,41 @@ describe("Postmark", () => {
 describe("email configuration mistakes", () => {
   it.each([
     ["an unknown EMAIL_PROVIDER", { EMAIL_PROVIDER: "smtp" }, /EMAIL_PROVIDER must be outbox, resend or postmark/],
-    ["resend without EMAIL_API_KEY", { EMAIL_PROVIDER: "resend", EMAIL_FROM: "no-reply@id.acme.example" }, /EMAIL_API_KEY is needed/],
-    ["the outbox on a public address", { EMAIL_PROVIDER: "outbox", PUBLIC_BASE_URL: "https://id.acme.example" }, /outbox is for local development/],
-  ] as [string, Record<string, string>, RegExp][])("%s: the page still answers and the log says why", async (_what, vars, reason) => {
-    const worker = await startWorker({ vars });
-    try {
-      // A public PUBLIC_BASE_URL: the worker is still reached on loopback, forms must come from that origin.
-      const baseUrl = worker.baseUrl;
-      await seed(baseUrl, ["ana@example.com"]);
+    [
+      "resend without EMAIL_API_KEY",
+      { EMAIL_PROVIDER: "resend", EMAIL_FROM: "no-reply@id.acme.example" },
+      /EMAIL_API_KEY is needed/,
+    ],
+    [
+      "the outbox on a public address",
+      { EMAIL_PROVIDER: "outbox", PUBLIC_BASE_URL: "https://id.acme.example" },
+      /outbox is for local development/,
+    ],
+  ] as [string, Record<string, string>, RegExp][])(
+    "%s: the page still answers and the log says why",
+    async (_what, vars, reason) => {
+      const worker = await startWorker({ vars });
+      try {
+        // A public PUBLIC_BASE_URL: the worker is still reached on loopback, forms must come from that origin.
+        const baseUrl = worker.baseUrl;
+        await seed(baseUrl, ["ana@example.com"]);
         const response = vars.PUBLIC_BASE_URL
-        ? await requestResetAs(baseUrl, vars.PUBLIC_BASE_URL, "ana@example.com")
-        : await requestReset(baseUrl, "ana@example.com");
-      expectAnswered(response);
-      const line = await logLine(worker, new RegExp(`email 'passwordReset' for tenant \\S+ not sent: .*${reason.source}`));
-      expect(line).not.toContain("ana@example.com");
-      expect(logOf(worker)).not.toContain("ana@example.com");
-      // The dev outbox does not exist there either.
-      if (vars.PUBLIC_BASE_URL) expect((await fetch(`${baseUrl}/dev/outbox.json`)).status).toBe(404);
-    } finally {
-      await worker.close();
-    }
-  });
+          ? await requestResetAs(baseUrl, vars.PUBLIC_BASE_URL, "ana@example.com")
+          : await requestReset(baseUrl, "ana@example.com");
+        expectAnswered(response);
+        const line = await logLine(
+          worker,
+          new RegExp(`email 'passwordReset' for tenant \\S+ not sent: .*${reason.source}`),
+        );
+        expect(line).not.toContain("ana@example.com");
+        expect(logOf(worker)).not.toContain("ana@example.com");
+        // The dev outbox does not exist there either.
+        if (vars.PUBLIC_BASE_URL) expect((await fetch(`${baseUrl}/dev/outbox.json`)).status).toBe(404);
+      } finally {
+        await worker.close();
+      }
+    },
+  );
 });
 
 /** requestReset for a worker that believes it lives at `origin` (the Origin header must say so). */

@@ -74,6 +74,7 @@ describe("backgroundColorProblem", () => {
   });
 
   it("refuses anything else", () => {
-    for (const value of ["yellow", "#ff0", "url(x)", "#ffffff}body{x:y"]) expect(backgroundColorProblem(value)).not.toBeNull();
+    for (const value of ["yellow", "#ff0", "url(x)", "#ffffff}body{x:y"])
+      expect(backgroundColorProblem(value)).not.toBeNull();
   });
 });

@@ -28,7 +28,9 @@ describe("accepted CSS", () => {
       accepted(
         ":root{--brand-dark:rgb(10, 20, 30)} a{color:var(--brand-dark) !important; padding:calc(1rem + 2px) clamp(4px, 1vw, 12px)}",
       ),
-    ).toBe(":root{--brand-dark:rgb(10, 20, 30)}\na{color:var(--brand-dark) !important;padding:calc(1rem + 2px) clamp(4px, 1vw, 12px)}");
+    ).toBe(
+      ":root{--brand-dark:rgb(10, 20, 30)}\na{color:var(--brand-dark) !important;padding:calc(1rem + 2px) clamp(4px, 1vw, 12px)}",
+    );
   });
 
   it("passes font stacks with quotes, and empty input", () => {
@@ -78,7 +80,21 @@ describe("refused CSS", () => {
   });
 
   it("refuses properties that hide, move or overlay content", () => {
-    for (const property of ["position", "display", "visibility", "opacity", "content", "z-index", "transform", "top", "clip-path", "background-image", "background", "cursor", "pointer-events"])
+    for (const property of [
+      "position",
+      "display",
+      "visibility",
+      "opacity",
+      "content",
+      "z-index",
+      "transform",
+      "top",
+      "clip-path",
+      "background-image",
+      "background",
+      "cursor",
+      "pointer-events",
+    ])
       expect(refused(`a{${property}:fixed}`), property).toMatch(new RegExp(`property '${property}' is not allowed`));
     expect(refused("div{position:fixed;top:0;left:0;width:100%;height:100%}")).toMatch(/position/);
   });

@@ -31,7 +31,11 @@ async function signInPage(): Promise<string> {
 
 describe("GET /t/{slug}/branding/{version}.css", () => {
   it("serves the current version as CSS, cached for a year", async () => {
-    const branding = await brand({ primaryColor: "#1a7f37", backgroundColor: "#f0f4f8", customCss: "h1{color:#112233}" });
+    const branding = await brand({
+      primaryColor: "#1a7f37",
+      backgroundColor: "#f0f4f8",
+      customCss: "h1{color:#112233}",
+    });
     const response = await call("GET", brandingStylesheetPath("acme", branding));
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("text/css; charset=utf-8");

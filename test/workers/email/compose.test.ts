@@ -21,7 +21,10 @@ const KINDS: Record<EmailKind, EmailContent> = {
 const tenant = { slug: "acme", displayName: "Acme" } as Tenant;
 const plain: Appearance = { branding: null, texts: {} };
 
-function branded(changes: Partial<NonNullable<Appearance["branding"]>> = {}, texts: Appearance["texts"] = {}): Appearance {
+function branded(
+  changes: Partial<NonNullable<Appearance["branding"]>> = {},
+  texts: Appearance["texts"] = {},
+): Appearance {
   return {
     branding: {
       tenantId: "t1",
@@ -56,10 +59,8 @@ describe("composeEmail", () => {
         const email = composeEmail(emailFrame(tenant, plain, locale), "ana@example.com", kind, content);
         expect(email.to).toBe("ana@example.com");
         expect(email.fromName).toBe("Acme");
-        expect(email.subject).toBe(
-          CATALOG[locale][`emails.${kind}.subject` as MessageKey].replace("{tenant}", "Acme"),
-        );
-        expect(email.html.startsWith("<!doctype html><html lang=\"" + locale + "\">")).toBe(true);
+        expect(email.subject).toBe(CATALOG[locale][`emails.${kind}.subject` as MessageKey].replace("{tenant}", "Acme"));
+        expect(email.html.startsWith('<!doctype html><html lang="' + locale + '">')).toBe(true);
         for (const part of [email.subject, email.text, textOf(email.html)]) {
           expect(part).not.toMatch(/\{\w+\}/);
           expect(part).not.toMatch(/emails\.\w+/);
@@ -108,7 +109,10 @@ describe("composeEmail", () => {
   });
 
   it("ignores a stored color or logo that is not plainly safe", () => {
-    const appearance = branded({ primaryColor: "red;background-image:url(https://evil.example/t)", logoUri: "javascript:alert(1)" });
+    const appearance = branded({
+      primaryColor: "red;background-image:url(https://evil.example/t)",
+      logoUri: "javascript:alert(1)",
+    });
     const email = composeEmail(emailFrame(tenant, appearance, "en"), "a@example.com", "emailCode", KINDS.emailCode);
     expect(email.html).not.toContain("evil.example");
     expect(email.html).not.toContain("javascript:");
@@ -132,12 +136,12 @@ describe("composeEmail", () => {
 
   it("uses the tenant's own wording in that language only", () => {
     const appearance = branded({}, { de: { "emails.emailCode.subject": "Ihr Code für {tenant} ist da" } });
-    expect(composeEmail(emailFrame(tenant, appearance, "de"), "a@example.com", "emailCode", KINDS.emailCode).subject).toBe(
-      "Ihr Code für Acme ist da",
-    );
-    expect(composeEmail(emailFrame(tenant, appearance, "fr"), "a@example.com", "emailCode", KINDS.emailCode).subject).toBe(
-      CATALOG.fr["emails.emailCode.subject"].replace("{tenant}", "Acme"),
-    );
+    expect(
+      composeEmail(emailFrame(tenant, appearance, "de"), "a@example.com", "emailCode", KINDS.emailCode).subject,
+    ).toBe("Ihr Code für Acme ist da");
+    expect(
+      composeEmail(emailFrame(tenant, appearance, "fr"), "a@example.com", "emailCode", KINDS.emailCode).subject,
+    ).toBe(CATALOG.fr["emails.emailCode.subject"].replace("{tenant}", "Acme"));
   });
 
   it("escapes a tenant's own wording in the HTML too", () => {

@@ -6,7 +6,14 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openTenantRegistry, type Tenant } from "../../../src/directory";
-import { emailProvider, outboxAllowed, readOutbox, sendEmail, sendEmailLater, type EmailMessage } from "../../../src/email";
+import {
+  emailProvider,
+  outboxAllowed,
+  readOutbox,
+  sendEmail,
+  sendEmailLater,
+  type EmailMessage,
+} from "../../../src/email";
 import type { Env } from "../../../src/env";
 import worker from "../../../src/index";
 import { BASE } from "../helpers";
@@ -46,35 +53,66 @@ async function listed(query = ""): Promise<OutboxJson["emails"]> {
 
 describe("the outbox sender", () => {
   it("is allowed only on local base URLs", () => {
-    for (const url of ["http://localhost:8787", "http://127.0.0.1:9999", "http://[::1]:8787", "http://id.localhost", "https://latchkey.test"])
+    for (const url of [
+      "http://localhost:8787",
+      "http://127.0.0.1:9999",
+      "http://[::1]:8787",
+      "http://id.localhost",
+      "https://latchkey.test",
+    ])
       expect(outboxAllowed({ ...env, PUBLIC_BASE_URL: url } as Env), url).toBe(true);
-    for (const url of ["https://id.example.com", "https://localhost.example.com", "https://test.example", "https://127.0.0.1.nip.io"])
+    for (const url of [
+      "https://id.example.com",
+      "https://localhost.example.com",
+      "https://test.example",
+      "https://127.0.0.1.nip.io",
+    ])
       expect(outboxAllowed({ ...env, PUBLIC_BASE_URL: url } as Env), url).toBe(false);
   });
 
   it("keeps emails in D1, recipient in lower case", async () => {
     await sendEmail(env as Env, acme.id, message("Ana@Example.COM", "Hello"));
     const [email] = await readOutbox(env as Env);
-    expect(email).toMatchObject({ tenantId: acme.id, recipient: "ana@example.com", subject: "Hello", textBody: "text of Hello", htmlBody: "<p>Hello</p>" });
+    expect(email).toMatchObject({
+      tenantId: acme.id,
+      recipient: "ana@example.com",
+      subject: "Hello",
+      textBody: "text of Hello",
+      htmlBody: "<p>Hello</p>",
+    });
   });
 
   it("refuses to keep anything on a public base URL", async () => {
     const production = { ...env, PUBLIC_BASE_URL: "https://id.example.com" } as Env;
     expect(() => emailProvider(production)).toThrow(/local development/);
-    await expect(sendEmail(production, acme.id, message("ana@example.com", "Hello"))).rejects.toThrow(/local development/);
+    await expect(sendEmail(production, acme.id, message("ana@example.com", "Hello"))).rejects.toThrow(
+      /local development/,
+    );
     expect(await readOutbox(env as Env)).toEqual([]);
   });
 
   it("refuses unknown providers and a provider without its key or sender", () => {
     expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "smtp" } as Env)).toThrow(/outbox, resend or postmark/);
     expect(() => emailProvider({ ...env, EMAIL_PROVIDER: undefined } as Env)).toThrow(/outbox, resend or postmark/);
-    expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "resend", EMAIL_FROM: "a@b.example" } as Env)).toThrow(/EMAIL_API_KEY/);
-    expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "postmark", EMAIL_API_KEY: "k" } as Env)).toThrow(/EMAIL_FROM/);
-    expect(emailProvider({ ...env, EMAIL_PROVIDER: "postmark", EMAIL_API_KEY: "k", EMAIL_FROM: "a@b.example" } as Env)).toBe("postmark");
-    for (const from of ["Latchkey <no-reply@id.example.com>", "no-reply@id.example.com\r\nBcc: x@evil.example", "no-reply", "a@b@c.example"])
-      expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "resend", EMAIL_API_KEY: "k", EMAIL_FROM: from } as Env), from).toThrow(
-        /bare address/,
-      );
+    expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "resend", EMAIL_FROM: "a@b.example" } as Env)).toThrow(
+      /EMAIL_API_KEY/,
+    );
+    expect(() => emailProvider({ ...env, EMAIL_PROVIDER: "postmark", EMAIL_API_KEY: "k" } as Env)).toThrow(
+      /EMAIL_FROM/,
+    );
+    expect(
+      emailProvider({ ...env, EMAIL_PROVIDER: "postmark", EMAIL_API_KEY: "k", EMAIL_FROM: "a@b.example" } as Env),
+    ).toBe("postmark");
+    for (const from of [
+      "Latchkey <no-reply@id.example.com>",
+      "no-reply@id.example.com\r\nBcc: x@evil.example",
+      "no-reply",
+      "a@b@c.example",
+    ])
+      expect(
+        () => emailProvider({ ...env, EMAIL_PROVIDER: "resend", EMAIL_API_KEY: "k", EMAIL_FROM: from } as Env),
+        from,
+      ).toThrow(/bare address/);
   });
 
   it("sends after the response and logs a failure with the tenant and kind only", async () => {
@@ -93,7 +131,8 @@ describe("the outbox sender", () => {
 
 describe("/dev/outbox.json", () => {
   it("lists the newest first, even within one millisecond", async () => {
-    for (const subject of ["first", "second", "third", "fourth"]) await sendEmail(env as Env, acme.id, message("ana@example.com", subject));
+    for (const subject of ["first", "second", "third", "fourth"])
+      await sendEmail(env as Env, acme.id, message("ana@example.com", subject));
     const emails = await listed();
     expect(emails.map((e) => e.subject)).toEqual(["fourth", "third", "second", "first"]);
     expect(emails[0]).toMatchObject({ to: "ana@example.com", text: "text of fourth", html: "<p>fourth</p>" });

@@ -162,6 +162,12 @@ describe("tenant texts", () => {
     expect(t("emails.sentBy", { tenant: "Acme" })).toBe("Sent with love by Acme");
   });
 
+  it("cannot be confused by inherited names, and an unknown key shows itself rather than failing", () => {
+    const t = translator("fr", Object.create({ "emails.ignore": "inherited" }) as Record<string, string>).t;
+    expect(t("emails.ignore")).toBe(CATALOG.fr["emails.ignore"]);
+    expect(translator("de").t("emails.noSuchKey" as MessageKey)).toBe("emails.noSuchKey");
+  });
+
   it("do not leak into other keys", () => {
     const t = translator("es", { "emails.sentBy": "X" }).t;
     expect(t("emails.ignore")).toBe(CATALOG.es["emails.ignore"]);
