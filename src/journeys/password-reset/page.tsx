@@ -144,7 +144,7 @@ export const ChooseNewPasswordPage: FC<{
 export const ResetExpiredPage: FC<{ page: PageContext; requestAgain: string }> = ({ page, requestAgain }) => {
   const { t } = page;
   return (
-    <Layout page={page} title={t("passwordReset.codeTitle")}>
+    <Layout page={page} title={t("passwordReset.title")}>
       <h1>{t("passwordReset.title")}</h1>
       <p class="error" role="alert">
         {t("passwordReset.codeExpired")}

@@ -2,7 +2,7 @@
 // a single-use, short-lived, attempt-limited code, the NIST password rules with what was
 // typed kept (never a password), and a reset that ends every session and refresh token.
 import { beforeEach, describe, expect, it } from "vitest";
-import { basic, json, tokenRequest } from "../helpers";
+import { basic, call, json, tokenRequest } from "../helpers";
 import { Browser } from "../flows/browser";
 import {
   auditEvents,
@@ -126,6 +126,12 @@ describe("asking for a code", () => {
     expect(html).toContain("If an account exists for bo@example.com");
     expect(flowId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(await emailsTo("bo@example.com")).toHaveLength(0);
+
+    // A deleted account is an unknown address: the same page, no email.
+    const gone = await createUser(w.admin, "acme", { email: "gone@example.com", password: PASSWORD });
+    expect((await call("DELETE", `/admin/v1/tenants/acme/users/${gone.id}`, { token: w.admin })).status).toBe(204);
+    expect((await askForCode("gone@example.com")).html).toContain("If an account exists for gone@example.com");
+    expect(await emailsTo("gone@example.com")).toHaveLength(0);
   });
 
   it("refuses a missing or malformed address with the typed value kept, 400", async () => {
