@@ -141,7 +141,13 @@ emailSection.post("/", (c) =>
       takeBudget(c.env, tenant.id, `email-change:user:${user.id}`, EMAILS_PER_ADDRESS, c.var.stats),
       takeBudget(c.env, tenant.id, `email-change:to:${normalized}`, EMAILS_PER_ADDRESS, c.var.stats),
       ip
-        ? takeBudget(c.env, tenant.id, `email-journeys:${throttleNetwork(ip)}`, EMAIL_JOURNEYS_PER_NETWORK, c.var.stats)
+        ? takeBudget(
+            c.env,
+            tenant.id,
+            `email-change:network:${throttleNetwork(ip)}`,
+            EMAIL_JOURNEYS_PER_NETWORK,
+            c.var.stats,
+          )
         : Promise.resolve({ allowed: true, retryAfter: 0 }),
     ]);
     const refused = budgets.find((b) => !b.allowed);

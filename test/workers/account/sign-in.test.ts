@@ -117,6 +117,17 @@ describe("forms of the account page", () => {
     expect((await userRow(w.user.id)).given_name).toBe("Ana");
   });
 
+  it("speak the browser's language", async () => {
+    const browser = await signedInBrowser();
+    browser.extraHeaders = { "Accept-Language": "de-DE,de;q=0.9,en;q=0.5" };
+    const html = await open(browser, "password");
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain("Aktuelles Passwort");
+    expect(html).toContain(">Verbundene Apps</a>");
+    browser.extraHeaders = { "Accept-Language": "fr" };
+    expect(await open(browser, "sessions")).toContain("Où vous êtes connecté");
+  });
+
   it("unknown sections are not found, not errors", async () => {
     const browser = await signedInBrowser();
     const response = await browser.fetch(accountPath("nothing-here"));
