@@ -21,7 +21,7 @@ export function buildWorker({ quiet = false } = {}) {
   }
   let raw = 0;
   let gzipped = 0;
-  const files = readdirSync(BUILD_DIR).filter((f) => f.endsWith(".js") || f.endsWith(".wasm"));
+  const files = readdirSync(BUILD_DIR).filter((f) => f.endsWith(".js") || f.endsWith(".wasm") || f.endsWith(".txt"));
   for (const file of files) {
     const bytes = readFileSync(join(BUILD_DIR, file));
     raw += bytes.length;

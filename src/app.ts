@@ -9,7 +9,8 @@ import type { AppEnv } from "./env";
 import { requestContext } from "./http/request-context";
 import { openTenantRegistry } from "./directory";
 import { publicCors } from "./http/cors";
-import { discoveryResponse, oidcRoutes } from "./oidc/routes";
+import { discoveryResponse, FRONT_CHANNEL, oidcRoutes } from "./oidc/routes";
+import { errorPage } from "./ui/render";
 import { FORM_POST_JS, FORM_POST_JS_PATH, UI_CSS, UI_CSS_PATH } from "./ui/assets";
 import { logFailure } from "./http/log";
 
@@ -61,7 +62,17 @@ app.notFound((c) => {
     return new Problem("not-found", `no management endpoint at ${path}`).toResponse(publicBaseUrl(c.env), path);
   return c.json({ error: "not_found", error_description: "no such endpoint" }, 404);
 });
-app.onError((error, c) => {
-  logFailure(`unhandled error: ${c.req.method} ${new URL(c.req.url).pathname}`, error);
+app.onError(async (error, c) => {
+  const path = new URL(c.req.url).pathname;
+  logFailure(`unhandled error: ${c.req.method} ${path}`, error);
+  // A person is looking at a hosted page: answer with one, in their language (unless the
+  // page's own ingredients, such as the tenant's branding, are what failed).
+  if (path.startsWith("/t/") && FRONT_CHANNEL.test(path)) {
+    try {
+      return await errorPage(c, 500, "common.unavailableTitle", "common.serverErrorBody");
+    } catch {
+      // fall through to the plain answer
+    }
+  }
   return c.json({ error: "server_error", error_description: "the server met an unexpected condition" }, 500);
 });

@@ -72,7 +72,8 @@ for (const path of ["/token", "/par", "/revoke", "/introspect"]) {
 }
 
 // Hosted pages, which answer errors with a page rather than JSON.
-const FRONT_CHANNEL = /\/(authorize|logout|interaction|password-reset|verify-email|account)(\/|$)/;
+/** Paths of hosted pages: their errors are answered with a page, not JSON. */
+export const FRONT_CHANNEL = /\/(authorize|logout|interaction|password-reset|verify-email|account)(\/|$)/;
 
 oidcRoutes.onError((error, c) => {
   if (error instanceof OAuthError) return error.toResponse();

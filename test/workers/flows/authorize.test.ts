@@ -307,7 +307,7 @@ describe("errors redirected to the client with state and iss", () => {
       "request_uri_not_supported",
     ],
     ["prompt=none with login", () => codeRequest(w.app, { prompt: "none login" }), "invalid_request"],
-    ["an unknown prompt", () => codeRequest(w.app, { prompt: "create" }), "invalid_request"],
+    ["an unknown prompt", () => codeRequest(w.app, { prompt: "bogus" }), "invalid_request"],
     ["a negative max_age", () => codeRequest(w.app, { max_age: "-1" }), "invalid_request"],
     ["an unknown response_mode", () => codeRequest(w.app, { response_mode: "fragment" }), "invalid_request"],
     ["a client not registered for the code flow", () => codeRequest(machine), "unauthorized_client"],
