@@ -16,7 +16,7 @@ export interface SentEmail {
 /** Emails sent to `to`, newest first. */
 export async function emailsTo(to: string): Promise<SentEmail[]> {
   const { results } = await env.DB.prepare(
-    "SELECT recipient, subject, text_body, html_body FROM dev_outbox WHERE recipient = ? ORDER BY id DESC",
+    "SELECT recipient, subject, text_body, html_body FROM dev_outbox WHERE recipient = ? ORDER BY rowid DESC",
   )
     .bind(to.toLowerCase())
     .all<{ recipient: string; subject: string; text_body: string; html_body: string }>();
