@@ -5,28 +5,19 @@
 // as a tombstone and the audit trail; then every session and refresh token ends, the
 // cookie goes, and the old address gets a last email.
 import { Hono, type Context } from "hono";
-import { checkChallenge, CODE_TTL_SECONDS, peekChallenge, startChallenge } from "../challenges";
 import type { AppEnv } from "../env";
 import { clientIpOf } from "../http/client-ip";
 import { forgetSessionCookie, userState } from "../sessions";
-import { takeBudget, EMAILS_PER_ADDRESS } from "../throttle/rate-limit";
 import { Layout } from "../ui/layout";
 import { htmlPage } from "../ui/render";
+import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, FieldError, invalidIf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
-import { MAX_PASSWORD_TYPED, PASSWORD_CHECKS_PER_USER } from "./password";
+import { checkCurrentPassword } from "./password";
 import { pageContext } from "../ui/page";
 
 export const deleteSection = new Hono<AppEnv>();
-
-/** Re-authentication codes live with the passwordless sign-in's, told apart by their data. */
-const PURPOSE = "email-code";
-
-interface DeletionCode {
-  userId: string;
-  action: "delete-account";
-}
 
 type Errors = Partial<Record<"confirm" | "password" | "code", string>>;
 
@@ -130,15 +121,9 @@ function render(
   );
 }
 
-async function pendingCode(c: Context<AppEnv>, account: Account, flow: string | undefined) {
-  if (!flow) return null;
-  const data = await peekChallenge<DeletionCode>(c.env, account.tenant.id, PURPOSE, flow, c.var.stats);
-  return data && data.userId === account.user.id && data.action === "delete-account" ? flow : null;
-}
-
 deleteSection.get("/", (c) =>
   withAccount(c, "delete", async (account) =>
-    render(c, account, { flow: await pendingCode(c, account, c.req.query("flow")) }),
+    render(c, account, { flow: await pendingAccountCode(c, account, "delete-account", c.req.query("flow")) }),
   ),
 );
 
@@ -146,24 +131,13 @@ deleteSection.post("/code", (c) =>
   withAccount(c, "delete", async (account) => {
     const { tenant, user, page } = account;
     if (user.hasPassword || !user.email) return render(c, account, { status: 400 });
-    const budget = await takeBudget(c.env, tenant.id, `account-delete:to:${user.id}`, EMAILS_PER_ADDRESS, c.var.stats);
-    if (!budget.allowed)
+    const sent = await sendAccountCode(c, account, "delete-account");
+    if ("retryAfter" in sent)
       return render(c, account, {
-        errors: { code: page.t("common.tooManyRequests", { seconds: Math.max(1, budget.retryAfter) }) },
+        errors: { code: page.t("common.tooManyRequests", { seconds: sent.retryAfter }) },
         status: 429,
       });
-    const challenge = await startChallenge<DeletionCode>(
-      c.env,
-      tenant.id,
-      PURPOSE,
-      { userId: user.id, action: "delete-account" },
-      { stats: c.var.stats },
-    );
-    await sendAccountEmail(c, account, user.email, "emailCode", {
-      code: challenge.code,
-      minutes: CODE_TTL_SECONDS / 60,
-    });
-    return c.redirect(`${sectionPath(tenant, "delete")}?flow=${challenge.flowId}`, 303);
+    return c.redirect(`${sectionPath(tenant, "delete")}?flow=${sent.flowId}`, 303);
   }),
 );
 
@@ -175,25 +149,25 @@ deleteSection.post("/", (c) =>
     const confirmed = form.confirm === "yes";
     if (!confirmed) errors.confirm = t("account.deleteConfirmMissing");
 
-    const budget = () =>
-      takeBudget(c.env, tenant.id, `account-password:${user.id}`, PASSWORD_CHECKS_PER_USER, c.var.stats);
-    const tooMany = (retryAfter: number) => t("common.tooManyRequests", { seconds: Math.max(1, retryAfter) });
     if (user.hasPassword) {
       const password = form.password ?? "";
       if (!password) errors.password = t("account.currentPasswordMissing");
       if (Object.keys(errors).length) return render(c, account, { errors, status: 400 });
-      const allowed = await budget();
-      if (!allowed.allowed)
-        return render(c, account, { errors: { password: tooMany(allowed.retryAfter) }, status: 429 });
-      if (password.length > MAX_PASSWORD_TYPED || !(await directory.users.verifyPassword(user.id, password)).valid)
+      const checked = await checkCurrentPassword(c, account, password);
+      if (!checked.ok && checked.retryAfter)
+        return render(c, account, {
+          errors: { password: t("common.tooManyRequests", { seconds: checked.retryAfter }) },
+          status: 429,
+        });
+      if (!checked.ok)
         return render(c, account, { errors: { password: t("account.currentPasswordWrong") }, status: 400 });
     } else {
-      const flow = await pendingCode(c, account, form.flow);
+      const flow = await pendingAccountCode(c, account, "delete-account", form.flow);
       const code = (form.code ?? "").trim().slice(0, 32);
       if (!flow) return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
       if (!code) errors.code = t("account.codeMissing");
       if (Object.keys(errors).length) return render(c, account, { errors, flow, typedCode: code, status: 400 });
-      const result = await checkChallenge<DeletionCode>(c.env, tenant.id, PURPOSE, flow, code, c.var.stats);
+      const result = await checkAccountCode(c, account, flow, code);
       if (!result.ok) {
         if (result.reason === "invalid")
           return render(c, account, {

@@ -2,13 +2,16 @@
 // Changing the password: the current one is required (attempts budgeted per user, so a
 // borrowed session cannot guess it), the new one must pass the password policy. The
 // change ends the user's other sessions and refresh tokens and is announced by email.
+// A user without a password (email-code sign-in) may set one after a code sent to
+// their address, with the same rules and the same consequences.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
-import type { MessageKey } from "../i18n";
+import type { MessageKey, Translator } from "../i18n";
 import { passwordIssue, type PasswordIssue } from "../passwords";
 import { userState } from "../sessions";
 import { takeBudget, type RateLimit } from "../throttle/rate-limit";
 import { htmlPage } from "../ui/render";
+import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, FieldError, invalidIf, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
@@ -20,18 +23,186 @@ export const MAX_PASSWORD_TYPED = 1024;
 /** Checks of the current password per user (the password change and account deletion). */
 export const PASSWORD_CHECKS_PER_USER: RateLimit = { limit: 10, windowSeconds: 15 * 60 };
 
+/**
+ * Checks the user's current password, within the per-user budget (the password change
+ * and the account deletion share it, so a borrowed session cannot guess the password).
+ */
+export async function checkCurrentPassword(
+  c: Context<AppEnv>,
+  account: Account,
+  password: string,
+): Promise<{ ok: true } | { ok: false; retryAfter?: number }> {
+  const { tenant, directory, user } = account;
+  const budget = await takeBudget(
+    c.env,
+    tenant.id,
+    `account-password:${user.id}`,
+    PASSWORD_CHECKS_PER_USER,
+    c.var.stats,
+  );
+  if (!budget.allowed) return { ok: false, retryAfter: Math.max(1, budget.retryAfter) };
+  if (password.length > MAX_PASSWORD_TYPED) return { ok: false };
+  return (await directory.users.verifyPassword(user.id, password)).valid ? { ok: true } : { ok: false };
+}
+
 const ISSUE_MESSAGES: Record<PasswordIssue, MessageKey> = {
   too_short: "account.passwordTooShort",
   too_long: "account.passwordTooLong",
   common: "account.passwordCommon",
 };
 
-type Errors = Partial<Record<"current" | "new" | "confirm", string>>;
+type Field = "current" | "code" | "new" | "confirm";
+type Errors = Partial<Record<Field, string>>;
 
-function render(c: Context<AppEnv>, account: Account, errors: Errors, status: 200 | 400 | 429 = 200) {
+/** What can be said about the new password and its confirmation without hashing anything. */
+function newPasswordErrors(t: Translator["t"], next: string, confirm: string, current?: string): Errors {
+  const errors: Errors = {};
+  if (!next) errors.new = t("account.newPasswordMissing");
+  else if (next.length > MAX_PASSWORD_TYPED) errors.new = t(ISSUE_MESSAGES.too_long);
+  else {
+    const issue = passwordIssue(next);
+    if (issue) errors.new = t(ISSUE_MESSAGES[issue]);
+    else if (current !== undefined && next === current) errors.new = t("account.passwordSame");
+  }
+  if (next && !errors.new && confirm !== next) errors.confirm = t("account.passwordMismatch");
+  return errors;
+}
+
+const PasswordField = ({
+  t,
+  id,
+  name,
+  label,
+  autocomplete,
+  error,
+  hint,
+}: {
+  t: Translator["t"];
+  id: string;
+  name: string;
+  label: MessageKey;
+  autocomplete: string;
+  error: string | undefined;
+  hint?: MessageKey;
+}) => (
+  <>
+    <label for={id}>{t(label)}</label>
+    {hint ? (
+      <span class="hint" id={`${id}-hint`}>
+        {t(hint)}
+      </span>
+    ) : null}
+    <input
+      id={id}
+      name={name}
+      type="password"
+      autocomplete={autocomplete}
+      required
+      aria-describedby={
+        [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined
+      }
+      aria-invalid={error ? "true" : undefined}
+    />
+    <FieldError id={`${id}-error`} message={error} />
+  </>
+);
+
+function render(
+  c: Context<AppEnv>,
+  account: Account,
+  options: { errors?: Errors; flow?: string | null; typedCode?: string; status?: 200 | 400 | 429 } = {},
+) {
   const { page, tenant, user, csrf } = account;
   const { t } = page;
+  const errors = options.errors ?? {};
   const failed = Object.values(errors).some(Boolean);
+  const action = sectionPath(tenant, "password");
+  // A hidden username lets password managers file the new password under the right account.
+  const username = <input type="hidden" name="username" autocomplete="username" value={user.email ?? ""} />;
+  const newFields = (
+    <>
+      <PasswordField
+        t={t}
+        id="new-password"
+        name="new_password"
+        label="account.newPassword"
+        autocomplete="new-password"
+        error={errors.new}
+        hint="account.newPasswordHint"
+      />
+      <PasswordField
+        t={t}
+        id="confirm-password"
+        name="confirm_password"
+        label="account.confirmPassword"
+        autocomplete="new-password"
+        error={errors.confirm}
+      />
+      <p class="muted">{t("account.passwordOtherSessions")}</p>
+    </>
+  );
+  let body;
+  let summary = failed ? t("account.fixErrors") : null;
+  if (user.hasPassword) {
+    body = (
+      <form method="post" action={action} novalidate>
+        <input type="hidden" name="csrf" value={csrf} />
+        {username}
+        <PasswordField
+          t={t}
+          id="current-password"
+          name="current_password"
+          label="account.currentPassword"
+          autocomplete="current-password"
+          error={errors.current}
+        />
+        {newFields}
+        <button type="submit">{t("account.changePassword")}</button>
+      </form>
+    );
+  } else if (!user.email) {
+    body = <p>{t("account.noPassword")}</p>;
+  } else if (options.flow) {
+    body = (
+      <form method="post" action={`${action}/set`} novalidate>
+        <input type="hidden" name="csrf" value={csrf} />
+        <input type="hidden" name="flow" value={options.flow} />
+        {username}
+        <p>{t("account.codeSent", { email: user.email })}</p>
+        <label for="code">{t("account.code")}</label>
+        <input
+          id="code"
+          name="code"
+          class="code"
+          type="text"
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          required
+          maxlength={6}
+          value={options.typedCode ?? ""}
+          {...invalidIf("code-error", errors.code)}
+        />
+        <FieldError id="code-error" message={errors.code} />
+        {newFields}
+        <button type="submit">{t("account.setPassword")}</button>
+      </form>
+    );
+  } else {
+    // The code to send has no field yet: its error is the page's message.
+    if (errors.code) summary = errors.code;
+    body = (
+      <>
+        <p>{t("account.noPassword")}</p>
+        <form method="post" action={`${action}/code`}>
+          <input type="hidden" name="csrf" value={csrf} />
+          <p>{t("account.setPasswordIntro", { email: user.email })}</p>
+          <button type="submit" class="secondary">
+            {t("account.sendCode")}
+          </button>
+        </form>
+      </>
+    );
+  }
   return htmlPage(
     c,
     <AccountFrame
@@ -40,110 +211,98 @@ function render(c: Context<AppEnv>, account: Account, errors: Errors, status: 20
       section="password"
       title={t("account.passwordTitle")}
       notice={noticeOf(c.req.query("done"))}
-      error={failed ? t("account.fixErrors") : null}
+      error={summary}
     >
-      {user.hasPassword ? (
-        <form method="post" action={sectionPath(tenant, "password")} novalidate>
-          <input type="hidden" name="csrf" value={csrf} />
-          {/* A hidden username lets password managers file the new password under the right account. */}
-          <input type="hidden" name="username" autocomplete="username" value={user.email ?? ""} />
-          <label for="current-password">{t("account.currentPassword")}</label>
-          <input
-            id="current-password"
-            name="current_password"
-            type="password"
-            autocomplete="current-password"
-            required
-            {...invalidIf("current-password-error", errors.current)}
-          />
-          <FieldError id="current-password-error" message={errors.current} />
-          <label for="new-password">{t("account.newPassword")}</label>
-          <span class="hint" id="new-password-hint">
-            {t("account.newPasswordHint")}
-          </span>
-          <input
-            id="new-password"
-            name="new_password"
-            type="password"
-            autocomplete="new-password"
-            required
-            aria-describedby={errors.new ? "new-password-hint new-password-error" : "new-password-hint"}
-            aria-invalid={errors.new ? "true" : undefined}
-          />
-          <FieldError id="new-password-error" message={errors.new} />
-          <label for="confirm-password">{t("account.confirmPassword")}</label>
-          <input
-            id="confirm-password"
-            name="confirm_password"
-            type="password"
-            autocomplete="new-password"
-            required
-            {...invalidIf("confirm-password-error", errors.confirm)}
-          />
-          <FieldError id="confirm-password-error" message={errors.confirm} />
-          <p class="muted">{t("account.passwordOtherSessions")}</p>
-          <button type="submit">{t("account.changePassword")}</button>
-        </form>
-      ) : (
-        <p>{t("account.noPassword")}</p>
-      )}
+      {body}
     </AccountFrame>,
-    status,
+    options.status ?? 200,
   );
 }
 
-passwordSection.get("/", (c) => withAccount(c, "password", async (account) => render(c, account, {})));
+/** The new password is stored: other sessions end, the owner is told. */
+async function passwordReplaced(
+  c: Context<AppEnv>,
+  account: Account,
+  password: string,
+  event: "user.password_changed" | "user.password_set",
+) {
+  const { tenant, directory, user, session } = account;
+  await directory.users.update(
+    user.id,
+    {},
+    { password },
+    { type: event, actorType: "user", actorId: user.id, details: { source: "account" } },
+  );
+  await userState(c.env, tenant.id, user.id, c.var.stats).endOtherSessions(session.session.sid);
+  if (user.email) await sendAccountEmail(c, account, user.email, "passwordChanged");
+  return c.redirect(sectionPath(tenant, "password", "password"), 303);
+}
+
+passwordSection.get("/", (c) =>
+  withAccount(c, "password", async (account) =>
+    render(c, account, {
+      flow: account.user.hasPassword ? null : await pendingAccountCode(c, account, "set-password", c.req.query("flow")),
+    }),
+  ),
+);
 
 passwordSection.post("/", (c) =>
   withAccount(c, "password", async (account, form) => {
-    const { tenant, directory, user, session, page } = account;
-    const { t } = page;
-    if (!user.hasPassword) return render(c, account, {}, 400);
+    const { t } = account.page;
+    if (!account.user.hasPassword) return render(c, account, { status: 400 });
     const current = form.current_password ?? "";
     const next = form.new_password ?? "";
-    const confirm = form.confirm_password ?? "";
-    const errors: Errors = {};
+    const errors = newPasswordErrors(t, next, form.confirm_password ?? "", current);
     if (!current) errors.current = t("account.currentPasswordMissing");
-    if (!next) errors.new = t("account.newPasswordMissing");
-    else if (next.length > MAX_PASSWORD_TYPED) errors.new = t(ISSUE_MESSAGES.too_long);
-    else {
-      const issue = passwordIssue(next);
-      if (issue) errors.new = t(ISSUE_MESSAGES[issue]);
-      else if (next === current) errors.new = t("account.passwordSame");
+    if (Object.keys(errors).length) return render(c, account, { errors, status: 400 });
+
+    const checked = await checkCurrentPassword(c, account, current);
+    if (!checked.ok && checked.retryAfter)
+      return render(c, account, {
+        errors: { current: t("common.tooManyRequests", { seconds: checked.retryAfter }) },
+        status: 429,
+      });
+    if (!checked.ok) return render(c, account, { errors: { current: t("account.currentPasswordWrong") }, status: 400 });
+    return passwordReplaced(c, account, next, "user.password_changed");
+  }),
+);
+
+passwordSection.post("/code", (c) =>
+  withAccount(c, "password", async (account) => {
+    if (account.user.hasPassword || !account.user.email) return render(c, account, { status: 400 });
+    const sent = await sendAccountCode(c, account, "set-password");
+    if ("retryAfter" in sent)
+      return render(c, account, {
+        errors: { code: account.page.t("common.tooManyRequests", { seconds: sent.retryAfter }) },
+        status: 429,
+      });
+    return c.redirect(`${sectionPath(account.tenant, "password")}?flow=${sent.flowId}`, 303);
+  }),
+);
+
+passwordSection.post("/set", (c) =>
+  withAccount(c, "password", async (account, form) => {
+    const { t } = account.page;
+    if (account.user.hasPassword) return render(c, account, { status: 400 });
+    const flow = await pendingAccountCode(c, account, "set-password", form.flow);
+    if (!flow) return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
+    const code = (form.code ?? "").trim().slice(0, 32);
+    const next = form.new_password ?? "";
+    const errors = newPasswordErrors(t, next, form.confirm_password ?? "");
+    if (!code) errors.code = t("account.codeMissing");
+    // Judged before the code, so a typo in the password costs no attempt.
+    if (Object.keys(errors).length) return render(c, account, { errors, flow, typedCode: code, status: 400 });
+    const result = await checkAccountCode(c, account, flow, code);
+    if (!result.ok) {
+      if (result.reason === "invalid")
+        return render(c, account, {
+          errors: { code: t("account.codeWrong", { attempts: result.attemptsLeft }) },
+          flow,
+          typedCode: code,
+          status: 400,
+        });
+      return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
     }
-    if (next && !errors.new && confirm !== next) errors.confirm = t("account.passwordMismatch");
-    if (Object.keys(errors).length) return render(c, account, errors, 400);
-
-    const budget = await takeBudget(
-      c.env,
-      tenant.id,
-      `account-password:${user.id}`,
-      PASSWORD_CHECKS_PER_USER,
-      c.var.stats,
-    );
-    if (!budget.allowed)
-      return render(
-        c,
-        account,
-        { current: t("common.tooManyRequests", { seconds: Math.max(1, budget.retryAfter) }) },
-        429,
-      );
-    if (current.length > MAX_PASSWORD_TYPED || !(await directory.users.verifyPassword(user.id, current)).valid)
-      return render(c, account, { current: t("account.currentPasswordWrong") }, 400);
-
-    await directory.users.update(
-      user.id,
-      {},
-      { password: next },
-      {
-        type: "user.password_changed",
-        actorType: "user",
-        actorId: user.id,
-        details: { source: "account" },
-      },
-    );
-    await userState(c.env, tenant.id, user.id, c.var.stats).endOtherSessions(session.session.sid);
-    if (user.email) await sendAccountEmail(c, account, user.email, "passwordChanged");
-    return c.redirect(sectionPath(tenant, "password", "password"), 303);
+    return passwordReplaced(c, account, next, "user.password_set");
   }),
 );

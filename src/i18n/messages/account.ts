@@ -50,6 +50,9 @@ export const account = defineMessages({
     "account.changePassword": "Change password",
     "account.passwordOtherSessions": "Changing your password signs you out everywhere else.",
     "account.noPassword": "Your account has no password: you sign in with a code sent to your email address.",
+    "account.setPassword": "Set password",
+    "account.setPasswordIntro":
+      "You can set a password to sign in with it too. To confirm it is you, we will send a code to {email}.",
     "account.currentPasswordMissing": "Enter your current password.",
     "account.currentPasswordWrong": "Your current password is not correct.",
     "account.newPasswordMissing": "Enter a new password.",
@@ -158,6 +161,9 @@ export const account = defineMessages({
     "account.passwordOtherSessions": "Wenn Sie Ihr Passwort ändern, werden Sie überall sonst abgemeldet.",
     "account.noPassword":
       "Ihr Konto hat kein Passwort: Sie melden sich mit einem Code an, der an Ihre E-Mail-Adresse gesendet wird.",
+    "account.setPassword": "Passwort festlegen",
+    "account.setPasswordIntro":
+      "Sie können ein Passwort festlegen, um sich auch damit anzumelden. Zur Bestätigung, dass Sie es sind, senden wir einen Code an {email}.",
     "account.currentPasswordMissing": "Geben Sie Ihr aktuelles Passwort ein.",
     "account.currentPasswordWrong": "Ihr aktuelles Passwort ist nicht richtig.",
     "account.newPasswordMissing": "Geben Sie ein neues Passwort ein.",
@@ -267,6 +273,9 @@ export const account = defineMessages({
     "account.passwordOtherSessions": "Changer votre mot de passe vous déconnecte partout ailleurs.",
     "account.noPassword":
       "Votre compte n’a pas de mot de passe : vous vous connectez avec un code envoyé à votre adresse e-mail.",
+    "account.setPassword": "Définir le mot de passe",
+    "account.setPasswordIntro":
+      "Vous pouvez définir un mot de passe pour vous connecter aussi avec. Pour confirmer qu’il s’agit bien de vous, nous enverrons un code à {email}.",
     "account.currentPasswordMissing": "Saisissez votre mot de passe actuel.",
     "account.currentPasswordWrong": "Votre mot de passe actuel n’est pas correct.",
     "account.newPasswordMissing": "Saisissez un nouveau mot de passe.",
@@ -375,6 +384,9 @@ export const account = defineMessages({
     "account.passwordOtherSessions": "Al cambiar la contraseña se cierran todas tus demás sesiones.",
     "account.noPassword":
       "Tu cuenta no tiene contraseña: inicias sesión con un código que se envía a tu correo electrónico.",
+    "account.setPassword": "Establecer contraseña",
+    "account.setPasswordIntro":
+      "Puedes establecer una contraseña para iniciar sesión también con ella. Para confirmar que eres tú, enviaremos un código a {email}.",
     "account.currentPasswordMissing": "Introduce tu contraseña actual.",
     "account.currentPasswordWrong": "Tu contraseña actual no es correcta.",
     "account.newPasswordMissing": "Introduce una contraseña nueva.",

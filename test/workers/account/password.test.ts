@@ -18,10 +18,13 @@ import { Browser } from "../flows/browser";
 import {
   accountPath,
   browserWithSessionOf,
+  codeSentTo,
   expectFormError,
+  inputValue,
   lastEmail,
   open,
   signedInBrowser,
+  userRow,
 } from "./account-helpers";
 
 let w: World;
@@ -129,7 +132,7 @@ describe("changing the password", () => {
     expectFormError(response, await response.text(), 429, /Too many requests/);
   });
 
-  it("tells a user without a password how they sign in, and refuses a change", async () => {
+  it("refuses a change for a user without a password", async () => {
     const user = await createUser(w.admin, "acme", { email: "nopass@example.com" });
     const browser = await browserWithSessionOf(user.id);
     const page = await open(browser, "password");
@@ -147,5 +150,112 @@ describe("changing the password", () => {
     });
     expect(response.status).toBe(400);
     expect(await credentialHash(user.id)).toBeNull();
+  });
+});
+
+describe("setting a first password", () => {
+  async function codeForm(browser: Browser) {
+    const page = await open(browser, "password");
+    expect(page).toContain("we will send a code to nopass@example.com");
+    const sent = await browser.post(page, "/account/password/code", {});
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get("Location")).toMatch(/^\/t\/acme\/account\/password\?flow=[A-Za-z0-9_-]{22}$/);
+    const html = await (await browser.fetch(sent.headers.get("Location")!)).text();
+    expect(html).toContain('name="code"');
+    expect(html).toContain('name="new_password"');
+    return html;
+  }
+
+  it("needs the code sent to the user's address; then the password signs in, other sessions end", async () => {
+    const user = await createUser(w.admin, "acme", { email: "nopass@example.com" });
+    const other = await browserWithSessionOf(user.id);
+    const browser = await browserWithSessionOf(user.id);
+    const page = await codeForm(browser);
+    const code = await codeSentTo("nopass@example.com");
+    const response = await browser.post(page, "/account/password/set", {
+      code,
+      new_password: NEW_PASSWORD,
+      confirm_password: NEW_PASSWORD,
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe("/t/acme/account/password?done=password");
+    expect(await credentialHash(user.id)).toMatch(/^\$argon2id\$/);
+    expect((await browser.fetch(accountPath("password"))).status).toBe(200);
+    expect((await other.fetch(accountPath("password"))).status).toBe(303);
+    expect((await lastEmail("nopass@example.com"))?.subject).toBe("Your acme password was changed");
+    expect(await auditEvents(w.admin, "acme", "user.password_set")).toHaveLength(1);
+    await signedInBrowser("nopass@example.com", NEW_PASSWORD);
+  });
+
+  const badSet: [string, (code: string) => Record<string, string>, string][] = [
+    ["a wrong code", (code) => ({ code: code === "111111" ? "222222" : "111111" }), "Attempts left: 4"],
+    ["no code", () => ({ code: "" }), "Enter the 6-digit code from the email."],
+    [
+      "a short password",
+      (code) => ({ code, new_password: "short", confirm_password: "short" }),
+      "at least 8 characters",
+    ],
+    [
+      "a common password",
+      (code) => ({ code, new_password: "password123", confirm_password: "password123" }),
+      "too common",
+    ],
+    ["a confirmation that does not match", (code) => ({ code, confirm_password: "something else" }), "do not match"],
+  ];
+  for (const [what, values, message] of badSet) {
+    it(`refuses ${what}: message, code kept, no password echoed, nothing set`, async () => {
+      const user = await createUser(w.admin, "acme", { email: "nopass@example.com" });
+      const browser = await browserWithSessionOf(user.id);
+      const page = await codeForm(browser);
+      const typed: Record<string, string> = {
+        new_password: NEW_PASSWORD,
+        confirm_password: NEW_PASSWORD,
+        ...values(await codeSentTo("nopass@example.com")),
+      };
+      const response = await browser.post(page, "/account/password/set", typed);
+      const html = await response.text();
+      expectFormError(response, html, 400, message);
+      expect(inputValue(html, "code")).toBe(typed.code);
+      expect(html).not.toMatch(/type="password"[^>]*value=/);
+      expect(await credentialHash(user.id)).toBeNull();
+    });
+  }
+
+  it("a password typo costs no attempt of the code", async () => {
+    const user = await createUser(w.admin, "acme", { email: "nopass@example.com" });
+    const browser = await browserWithSessionOf(user.id);
+    const page = await codeForm(browser);
+    const code = await codeSentTo("nopass@example.com");
+    for (let i = 0; i < 6; i++)
+      expect(
+        (await browser.post(page, "/account/password/set", { code, new_password: "short", confirm_password: "short" }))
+          .status,
+      ).toBe(400);
+    const response = await browser.post(page, "/account/password/set", {
+      code,
+      new_password: NEW_PASSWORD,
+      confirm_password: NEW_PASSWORD,
+    });
+    expect(response.status).toBe(303);
+  });
+
+  it("refuses a code request of another user or of another action", async () => {
+    const user = await createUser(w.admin, "acme", { email: "nopass@example.com" });
+    const browser = await browserWithSessionOf(user.id);
+    const page = await codeForm(browser);
+    // A deletion code of the same user is not a set-password code.
+    const deletePage = await open(browser, "delete");
+    const sent = await browser.post(deletePage, "/account/delete/code", {});
+    const deleteFlow = new URL(sent.headers.get("Location")!, "https://latchkey.test").searchParams.get("flow")!;
+    const response = await browser.post(page, "/account/password/set", {
+      flow: deleteFlow,
+      code: await codeSentTo("nopass@example.com"),
+      new_password: NEW_PASSWORD,
+      confirm_password: NEW_PASSWORD,
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("This code has expired");
+    expect(await credentialHash(user.id)).toBeNull();
+    expect((await userRow(user.id)).status).toBe("active");
   });
 });
