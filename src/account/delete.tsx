@@ -9,13 +9,13 @@ import type { AppEnv } from "../env";
 import { clientIpOf } from "../http/client-ip";
 import { forgetSessionCookie, userState } from "../sessions";
 import { Layout } from "../ui/layout";
+import { pageContext } from "../ui/page";
 import { htmlPage } from "../ui/render";
 import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, FieldError, invalidIf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
 import { checkCurrentPassword } from "./password";
-import { pageContext } from "../ui/page";
 
 export const deleteSection = new Hono<AppEnv>();
 
@@ -24,7 +24,7 @@ type Errors = Partial<Record<"confirm" | "password" | "code", string>>;
 function render(
   c: Context<AppEnv>,
   account: Account,
-  options: { errors?: Errors; flow?: string | null; typedCode?: string; notice?: boolean; status?: 200 | 400 | 429 },
+  options: { errors?: Errors; flow?: string | null; typedCode?: string; status?: 200 | 400 | 429 },
 ) {
   const { page, tenant, user, csrf } = account;
   const { t } = page;
@@ -48,7 +48,6 @@ function render(
     </>
   );
   let body;
-  // The code to send has no field yet: its error is the page's message.
   let summary = failed ? t("account.fixErrors") : null;
   if (user.hasPassword) {
     body = (
@@ -100,6 +99,7 @@ function render(
       </form>
     );
   } else {
+    // The code to send has no field yet: its error is the page's message.
     if (errors.code) summary = errors.code;
     body = (
       <form method="post" action={`${action}/code`}>
