@@ -1,7 +1,7 @@
 // Static assets of the hosted pages, served from the worker itself so that the pages'
 // Content-Security-Policy can say 'self' and nothing else.
 // The version is part of the path: bump it with every change, browsers keep the file a year.
-export const UI_CSS_PATH = "/assets/ui-v3.css";
+export const UI_CSS_PATH = "/assets/ui-v4.css";
 export const FORM_POST_JS_PATH = "/assets/form-post-v1.js";
 
 export const UI_CSS = `
@@ -22,6 +22,7 @@ a{color:var(--accent)}
 .brand-name{font-weight:700;margin:0;color:var(--muted)}
 label{display:block;font-weight:600;margin:1rem 0 .25rem}
 .hint{display:block;color:var(--muted);font-size:.85rem;font-weight:400;margin:.15rem 0 .25rem}
+p.hint{margin-top:1rem}
 input[type=email],input[type=password],input[type=text],input[type=tel],input[type=date],input[type=number],input[type=url],select{width:100%;padding:.6rem .7rem;font:inherit;border:1px solid #8c959f;border-radius:6px;background:#fff;color:var(--ink)}
 input.code{font-size:1.4rem;letter-spacing:.3em;font-variant-numeric:tabular-nums}
 input[aria-invalid=true],select[aria-invalid=true]{border-color:var(--danger)}
@@ -45,6 +46,8 @@ nav.tabs{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0 0 1rem;padding-bot
 nav.tabs a[aria-current=page]{font-weight:700;color:var(--ink)}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
 th,td{text-align:left;padding:.45rem .35rem;border-bottom:1px solid var(--line);vertical-align:top}
+td{overflow-wrap:anywhere}
+td button{width:auto;margin:0;overflow-wrap:normal}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:.5rem 0}
 dl.facts dt{font-weight:600}
 dl.facts dd{margin:0;overflow-wrap:anywhere}
