@@ -128,6 +128,39 @@ describe("forms of the account page", () => {
     expect(await open(browser, "sessions")).toContain("Où vous êtes connecté");
   });
 
+  it("never answer 500, whatever a form of any section carries", async () => {
+    const browser = await signedInBrowser();
+    const csrf = browser.cookie("__Host-lk-csrf")!;
+    const garbage = [
+      {},
+      { email: "\u0000", code: "999999999999", flow: "../../etc", sid: "x".repeat(3000), client_id: "<b>" },
+      { marketing: "on", confirm: "yes", password: "\uD800", new_password: "\u0000".repeat(300), flow: "A".repeat(22) },
+    ];
+    for (const path of [
+      "profile",
+      "email",
+      "email/confirm",
+      "password",
+      "password/code",
+      "password/set",
+      "sessions/end",
+      "apps/disconnect",
+      "consents",
+      "delete/code",
+    ]) {
+      for (const fields of garbage) {
+        const response = await browser.fetch(accountPath(path), {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://latchkey.test" },
+          body: new URLSearchParams({ csrf, ...fields }),
+        });
+        expect(response.status, `POST ${path}`).toBeLessThan(500);
+        expect(response.status, `POST ${path}`).not.toBe(200);
+      }
+    }
+    expect((await userRow(w.user.id)).status).toBe("active");
+  });
+
   it("unknown sections are not found, not errors", async () => {
     const browser = await signedInBrowser();
     const response = await browser.fetch(accountPath("nothing-here"));
