@@ -131,7 +131,7 @@ describe("forms of the account page", () => {
   it("never answer 500, whatever a form of any section carries", async () => {
     const browser = await signedInBrowser();
     const csrf = browser.cookie("__Host-lk-csrf")!;
-    const garbage = [
+    const garbage: Record<string, string>[] = [
       {},
       { email: "\u0000", code: "999999999999", flow: "../../etc", sid: "x".repeat(3000), client_id: "<b>" },
       { marketing: "on", confirm: "yes", password: "\uD800", new_password: "\u0000".repeat(300), flow: "A".repeat(22) },
