@@ -202,4 +202,44 @@ describe("sign-up in Chromium", () => {
     const tokens = await redeem(verifyConfig, await app.next(), pending);
     expect(tokens.claims()).toMatchObject({ email, email_verified: true });
   });
+
+  it("the verification link confirms the address in another browser; the sign-in then continues", async () => {
+    const email = "phone-mail@example.com";
+    const password = "seven kites over the bay";
+    const created = await world.admin.call("POST", `/tenants/${VERIFY}/users`, {
+      email,
+      password,
+      email_verified: false,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    you = await customer(world.chromium);
+    const { page, app } = you;
+    const seen = await seenEmails(world.worker.baseUrl, email);
+    const pending = await authorizationRequest(verifyConfig);
+    await page.goto(pending.url.href);
+    await signInWithPassword(page, email, password);
+    await expectHeading(page, "Verify your email address");
+
+    // The link opened elsewhere (a phone's mail app): a GET only asks, the button confirms.
+    const mail = await nextEmail(world.worker.baseUrl, email, seen);
+    const link = linksIn(mail).find((url) => url.pathname.startsWith(`/t/${VERIFY}/verify-email/`));
+    expect(link, mail.text).toBeDefined();
+    const phone = await customer(world.chromium);
+    try {
+      await phone.page.goto(link!.href);
+      await expectHeading(phone.page, "Confirm your email address");
+      await inspectPage(phone.page, "verify-email-link");
+      await phone.page.getByRole("button", { name: "Confirm my email address" }).click();
+      await expectHeading(phone.page, "Email address verified");
+      await inspectPage(phone.page, "verify-email-link-done");
+    } finally {
+      await phone.context.close();
+    }
+
+    // Back in the first browser, the waiting sign-in goes on to the app (a reload's
+    // redirects escape interception: the app's page fails to load, the request is seen).
+    await page.reload().catch(() => {});
+    const tokens = await redeem(verifyConfig, await app.next(), pending);
+    expect(tokens.claims()).toMatchObject({ email, email_verified: true });
+  });
 });

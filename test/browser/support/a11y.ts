@@ -3,7 +3,8 @@
 // their own (an injected <script> is blocked, and Page.setBypassCSP only affects the next
 // document, not the one a POST left us on), so axe's source is evaluated through the
 // DevTools protocol, which the page's CSP does not govern, and the page stays as served.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import type { AxeResults } from "axe-core";
 import type { Page } from "playwright-core";
@@ -11,6 +12,9 @@ import type { Page } from "playwright-core";
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const BLOCKING = new Set(["serious", "critical"]);
+
+/** Every page's full axe result (moderate and minor findings too), for people to read. */
+export const A11Y_DIR = fileURLToPath(new URL("../../../test-artifacts/a11y/", import.meta.url));
 
 export interface A11yReport {
   name: string;
@@ -27,6 +31,14 @@ export async function checkA11y(page: Page, name: string): Promise<A11yReport> {
       // @ts-expect-error axe is the global the injected script defines
       window.axe.run(document, { resultTypes: ["violations"] }),
     )) as AxeResults;
+    mkdirSync(A11Y_DIR, { recursive: true });
+    const summary = results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")),
+    }));
+    writeFileSync(`${A11Y_DIR}${name}.json`, `${JSON.stringify({ url: page.url(), violations: summary }, null, 2)}\n`);
     const blocking = results.violations.filter((v) => BLOCKING.has(v.impact ?? ""));
     if (blocking.length > 0) {
       const list = blocking
