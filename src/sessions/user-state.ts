@@ -276,8 +276,16 @@ export class UserState extends DurableObject<Env> {
   /** Clients holding a live refresh family: the apps the user is signed in to (the account page). */
   async clientsWithRefreshTokens(): Promise<string[]> {
     const families = await this.storage.list<FamilyRecord>({ prefix: "family:" });
+    const sessions = await this.storage.list<SessionRecord>({ prefix: "session:" });
     const t = now();
-    const live = [...families.values()].filter((f) => f.expiresAt > t && f.lastUsedAt + f.idleTtl > t);
+    const liveSession = (sid: string) => {
+      const s = sessions.get(`session:${sid}`);
+      return s !== undefined && s.expiresAt > t && s.lastActiveAt + s.idleTtl > t;
+    };
+    // A session-bound family whose session has ended can no longer refresh.
+    const live = [...families.values()].filter(
+      (f) => f.expiresAt > t && f.lastUsedAt + f.idleTtl > t && (f.sid === null || liveSession(f.sid)),
+    );
     return [...new Set(live.map((f) => f.clientId))].sort();
   }
 
