@@ -15,6 +15,7 @@ import type { Client, ClientMetadata, ClientSecretRecord } from "../../directory
 import { isScopeToken } from "../../oidc/scopes";
 import { described, nullableTimestamp, text, timestamp, tokenTtlSchema } from "./common";
 import * as z from "zod/mini";
+import { ACCOUNT_CLIENT_ID } from "../../account/client";
 
 const webUrl = z.string().check(
   z.superRefine((value, ctx) => {
@@ -124,6 +125,8 @@ export const clientCreateSchema = z.partial(
           (id) => !RESERVED_CLIENT_ID.test(id),
           "must not start with a prefix Latchkey uses for its ids (usr_, ten_, ...)",
         ),
+        // The account page's built-in client (src/account/client.ts) has this id in every tenant.
+        z.refine((id) => id.toLowerCase() !== ACCOUNT_CLIENT_ID, `'${ACCOUNT_CLIENT_ID}' is reserved for the account page`),
       ),
       "Chosen client_id; generated when omitted",
     ),

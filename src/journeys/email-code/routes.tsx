@@ -16,6 +16,7 @@ import { emailBudget } from "../password-reset/journey-email";
 import { interactionPath, journeyPaths } from "../paths";
 import { EmailCodeEntryPage, EmailCodeRequestPage } from "./page";
 import { sendSignInCode, signInWithEmailCode } from "./sign-in";
+import { interactionClient } from "../../account/client";
 
 export const emailCodeRoutes = new Hono<AppEnv>();
 
@@ -24,7 +25,8 @@ type Handler = (interaction: Interaction, form: Record<string, string>, client: 
 /** The interaction guard, plus: the interaction's app offers email codes. */
 function withEmailCode(c: Context<AppEnv>, handle: Handler): Promise<Response> {
   return withInteraction(c, async (interaction, form) => {
-    const client = await openDirectory(c.env, c.var.tenant, c.var.stats).clients.get(interaction.request.clientId);
+    const directory = openDirectory(c.env, c.var.tenant, c.var.stats);
+    const client = await interactionClient(c.env, c.var.tenant, directory, interaction.request);
     if (!client) return interactionExpired(c);
     if (!emailCodeOffered(c.var.tenant, client))
       return errorPage(

@@ -14,6 +14,7 @@ import { currentSession } from "../../sessions";
 import { htmlPage } from "../../ui/render";
 import { interactionPath, journeyPaths } from "../paths";
 import { ProfilePage } from "./page";
+import { interactionClient } from "../../account/client";
 
 export const profileRoutes = new Hono<AppEnv>();
 
@@ -41,7 +42,7 @@ function withProfiling(c: Context<AppEnv>, handle: Handler): Promise<Response> {
     const directory = openDirectory(c.env, tenant, c.var.stats);
     const [user, client] = await Promise.all([
       directory.users.get(session.userId),
-      directory.clients.get(interaction.request.clientId),
+      interactionClient(c.env, tenant, directory, interaction.request),
     ]);
     if (!user || !client) return interactionExpired(c);
     const requirements = profilingAttributes(tenant.profilingRules, user, interaction.request.scopes);

@@ -22,6 +22,7 @@ import { CodePage } from "./code-page";
 import { legalDocumentsOf, readSignUpForm } from "./form";
 import { SignUpPage, type SignUpFormState } from "./page";
 import { beginSignUp, finishSignUp, resendSignUpCode, withoutPending } from "./flow";
+import { interactionClient } from "../../account/client";
 
 export const signUpRoutes = new Hono<AppEnv>();
 type Ctx = Context<AppEnv>;
@@ -39,7 +40,7 @@ const codePath = (tenant: Tenant, interaction: Interaction) => `${journeyPaths.s
 async function showForm(c: Ctx, interaction: Interaction, state: SignUpFormState, status: 200 | 400 | 409 | 429 = 200) {
   const tenant = c.var.tenant;
   const directory = openDirectory(c.env, tenant, c.var.stats);
-  const client = await directory.clients.get(interaction.request.clientId);
+  const client = await interactionClient(c.env, tenant, directory, interaction.request);
   if (!client) return interactionExpired(c);
   const page = await interactionPage(c, interaction);
   const fields = attributeFields(tenant.signUpAttributes, await directory.attributes.list(), page.t, page.locale);

@@ -53,7 +53,7 @@ export async function post(browser: Browser, page: string, actionPart: string, v
 /** The newest email to `to`, from the dev outbox table. */
 export async function lastEmail(to: string): Promise<{ subject: string; text: string } | null> {
   const row = await env.DB.prepare(
-    "SELECT subject, text_body AS text FROM dev_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
+    "SELECT subject, text_body AS text FROM dev_outbox WHERE recipient = ? ORDER BY rowid DESC LIMIT 1",
   )
     .bind(to.toLowerCase())
     .first<{ subject: string; text: string }>();

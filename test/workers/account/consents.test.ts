@@ -27,7 +27,7 @@ beforeEach(async () => {
 async function marketingRecords(userId: string) {
   return (
     await env.DB.prepare(
-      "SELECT granted, policy_version, source FROM consent_records WHERE user_id = ? AND purpose = 'marketing' ORDER BY id",
+      "SELECT granted, policy_version, source FROM consent_records WHERE user_id = ? AND purpose = 'marketing' ORDER BY created_at, rowid",
     )
       .bind(userId)
       .all()

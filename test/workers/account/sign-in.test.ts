@@ -38,6 +38,22 @@ describe("signing in to the account page", () => {
     expect(await browser.fetch(accountPath()).then((r) => r.status)).toBe(303);
   });
 
+  it("offers sign-up and email codes from its sign-in page, and those journeys know the reserved client", async () => {
+    const enabled = await call("PATCH", "/admin/v1/tenants/acme", { token: w.admin, body: { email_code_sign_in: true } });
+    expect(enabled.status).toBe(200);
+    const browser = new Browser();
+    const page = await (await browser.navigate(accountPath())).text();
+    for (const journey of ["sign-up", "email-code"]) {
+      const link = page.match(new RegExp(`href="(/t/acme/interaction/[A-Za-z0-9_-]{22}/${journey})"`))?.[1];
+      expect(link, journey).toBeTruthy();
+      const response = await browser.fetch(link!);
+      const html = await response.text();
+      expect(response.status, `${journey}: ${html.slice(0, 300)}`).toBe(200);
+      expect(html).toContain('name="email"');
+      expect(html).not.toContain("expired");
+    }
+  });
+
   it("issues no code: the reserved client cannot be used at the authorization endpoint", async () => {
     const browser = await signedInBrowser();
     const response = await browser.fetch(

@@ -94,10 +94,10 @@ describe("reserved names", () => {
     expectProblem(refused, "validation-failed", { pointer: "#/scopes/1/value" });
   });
 
-  it("keeps Latchkey's id prefixes out of client_ids, so a client's sub never reads as a user id", async () => {
+  it("keeps Latchkey's id prefixes and the account page's client id out of client_ids", async () => {
     const token = await operatorToken();
     await newTenant(token, "acme");
-    for (const clientId of ["usr_01HZZZ", "ten_abc", "USR_x1"]) {
+    for (const clientId of ["usr_01HZZZ", "ten_abc", "USR_x1", "latchkey-account", "Latchkey-Account"]) {
       const refused = await api(
         "createClient",
         { tenant: "acme" },
