@@ -144,7 +144,7 @@ export function usersRepository(db: Database, tenantId: string) {
       }
     },
 
-    /** Applies a profile change and, when given, replaces the password, in one transaction. */
+    /** Applies a profile change and, when given, replaces the password, in one transaction; null for an unknown or deleted user. */
     async update(
       id: string,
       profile: UserProfile,
@@ -162,10 +162,12 @@ export function usersRepository(db: Database, tenantId: string) {
       };
       try {
         const [rows] = await atomically(db, [
+          // A tombstone (the customer deleted the account) never gets data back, even when
+          // the deletion lands between a caller's check and this write.
           db
             .update(users)
             .set(changes)
-            .where(and(inTenant, eq(users.id, id)))
+            .where(and(inTenant, eq(users.id, id), ne(users.status, "deleted")))
             .returning(),
           ...(hash === undefined
             ? []

@@ -139,7 +139,7 @@ export const userRoutes = [
       const phone = profile.phoneNumber === undefined ? existing.phoneNumber : profile.phoneNumber;
       if (!email && !phone) throw invalidField(["email"], "a user needs an email or a phone_number");
       const fields = Object.keys(body).filter((k) => k !== "password" && k !== "password_hash");
-      await c.var.directory.users.update(
+      const updated = await c.var.directory.users.update(
         existing.id,
         profile,
         credential,
@@ -152,6 +152,7 @@ export const userRoutes = [
           },
         ),
       );
+      if (!updated) await liveUser(c, existing.id); // deleted meanwhile: answers 409
       // Blocking or a new password ends every session and refresh token of the user.
       if (body.blocked === true || credential !== undefined)
         await userState(c.env, c.var.target.id, existing.id).endEverything();

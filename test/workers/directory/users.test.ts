@@ -286,3 +286,14 @@ describe("create, update and delete", () => {
     await directory.users.create({ email: "ana@example.com" });
   });
 });
+
+describe("tombstones", () => {
+  it("an update that lands after the account was erased writes nothing back and says so", async () => {
+    const user = await directory.users.create({ email: "ana@example.com", givenName: "Ana" });
+    expect(await directory.users.erase(user.id)).toBe(true);
+    expect(await directory.users.update(user.id, { givenName: "Ana again", email: "ana@example.com" })).toBeNull();
+    const row = await directory.users.getProfile(user.id);
+    expect(row).toMatchObject({ status: "deleted", givenName: null, email: null });
+    expect(await directory.users.findByEmail("ana@example.com")).toBeNull();
+  });
+});
