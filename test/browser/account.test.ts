@@ -6,12 +6,12 @@ import { readFile } from "node:fs/promises";
 import * as client from "openid-client";
 import type { Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { discover, PASSWORD } from "../node/oidc/support.js";
+import { PASSWORD } from "../node/oidc/support.js";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { customer, expectHeading, signInWithPassword, type Customer } from "./support/customer.js";
 import { inspectPage } from "./support/inspect.js";
 import { codeIn, nextEmail, seenEmails } from "./support/outbox.js";
-import { useWorld } from "./support/world.js";
+import { registerApp, useWorld } from "./support/world.js";
 
 const SLUG = "account";
 const world = useWorld();
@@ -26,10 +26,7 @@ beforeAll(async () => {
     marketing_consent_version: "m1",
     profiling_rules: [{ id: "phone", scope: "phone", attributes: [{ name: "phone_number", required: false }] }],
   });
-  partner = await discover(
-    issuer,
-    await world.admin.createClient(SLUG, { client_name: "Partner Portal", first_party: false }),
-  );
+  partner = await registerApp(world, SLUG, { client_name: "Partner Portal", first_party: false });
 });
 
 afterEach(async () => {
@@ -57,11 +54,11 @@ describe("account page in Chromium", () => {
     await world.admin.createUser(SLUG, email, { given_name: "Lea" });
     // A third-party app Lea allowed, to find under connected apps.
     you = await customer(world.chromium);
-    const pending = await authorizationRequest(partner);
+    const pending = await authorizationRequest(partner, world.app);
     await you.page.goto(pending.url.href);
     await signInWithPassword(you.page, email, PASSWORD);
     await you.page.getByRole("button", { name: "Allow" }).click();
-    await redeem(partner, await you.app.next(), pending);
+    await redeem(partner, await world.app.next(), pending);
     await you.context.close();
 
     const page = await openAccount(email);

@@ -3,12 +3,11 @@
 // the customer in to the app (amr otp).
 import type * as oidc from "openid-client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { discover } from "../node/oidc/support.js";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { customer, expectHeading, type Customer } from "./support/customer.js";
 import { inspectPage } from "./support/inspect.js";
 import { codeIn, nextEmail, seenEmails } from "./support/outbox.js";
-import { useWorld } from "./support/world.js";
+import { registerApp, useWorld } from "./support/world.js";
 
 const SLUG = "codes";
 const world = useWorld();
@@ -17,9 +16,9 @@ let you: Customer | undefined;
 const email = "noor@example.com";
 
 beforeAll(async () => {
-  const issuer = await world.admin.createTenant(SLUG, { email_code_sign_in: true });
+  await world.admin.createTenant(SLUG, { email_code_sign_in: true });
   await world.admin.createUser(SLUG, email);
-  config = await discover(issuer, await world.admin.createClient(SLUG, { client_name: "Code Shop" }));
+  config = await registerApp(world, SLUG, { client_name: "Code Shop" });
 });
 
 afterEach(async () => {
@@ -30,8 +29,9 @@ afterEach(async () => {
 describe("email-code sign-in in Chromium", () => {
   it("signs in with the code emailed to the address", async () => {
     you = await customer(world.chromium);
-    const { page, app } = you;
-    const pending = await authorizationRequest(config);
+    const { page } = you;
+    const app = world.app;
+    const pending = await authorizationRequest(config, world.app);
     await page.goto(pending.url.href);
     await expectHeading(page, "Sign in");
     await page.getByRole("link", { name: "Email me a sign-in code" }).click();

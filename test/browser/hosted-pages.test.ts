@@ -5,35 +5,31 @@
 import * as oidc from "openid-client";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { discover, PASSWORD, POST_LOGOUT, type RegisteredClient } from "../node/oidc/support.js";
-import { authorizationRequest, playApp, redeem, type AppInbox } from "./support/app.js";
+import { PASSWORD } from "../node/oidc/support.js";
+import { authorizationRequest, redeem } from "./support/app.js";
 import { newCustomer } from "./support/chromium.js";
 import { inspectPage } from "./support/inspect.js";
-import { useWorld } from "./support/world.js";
+import { registerApp, useWorld } from "./support/world.js";
 
 const SLUG = "pages";
 const world = useWorld();
 let issuer: string;
-let firstParty: { client: RegisteredClient; config: oidc.Configuration };
-let thirdParty: { client: RegisteredClient; config: oidc.Configuration };
+let firstParty: oidc.Configuration;
+let thirdParty: oidc.Configuration;
 const ana = { email: "ana@example.com", password: PASSWORD };
 
 beforeAll(async () => {
   issuer = await world.admin.createTenant(SLUG);
   await world.admin.createUser(SLUG, ana.email, { given_name: "Ana", family_name: "Lima" });
-  const web = await world.admin.createClient(SLUG, { client_name: "Pages Web" });
-  const partner = await world.admin.createClient(SLUG, { client_name: "Partner Portal", first_party: false });
-  firstParty = { client: web, config: await discover(issuer, web) };
-  thirdParty = { client: partner, config: await discover(issuer, partner) };
+  firstParty = await registerApp(world, SLUG, { client_name: "Pages Web" });
+  thirdParty = await registerApp(world, SLUG, { client_name: "Partner Portal", first_party: false });
 });
 
 let context: BrowserContext;
 let page: Page;
-let app: AppInbox;
 
 async function freshCustomer() {
   context = await newCustomer(world.chromium);
-  app = await playApp(context);
   page = await context.newPage();
 }
 
@@ -50,7 +46,7 @@ async function signInOnPage() {
 describe("hosted pages in Chromium", () => {
   it("sign-in page, wrong password, then signed in to a first-party app", async () => {
     await freshCustomer();
-    const pending = await authorizationRequest(firstParty.config);
+    const pending = await authorizationRequest(firstParty, world.app);
     await page.goto(pending.url.href);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sign in");
     await expect.poll(() => page.title()).toContain("Sign in");
@@ -69,14 +65,14 @@ describe("hosted pages in Chromium", () => {
 
     await page.getByLabel("Password").fill(ana.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    const callback = await app.next();
-    const tokens = await redeem(firstParty.config, callback, pending);
+    const callback = await world.app.next();
+    const tokens = await redeem(firstParty, callback, pending);
     expect(tokens.claims()?.email).toBe(ana.email);
   });
 
   it("consent page of a third-party app, allowed, then the code redeemed", async () => {
     await freshCustomer();
-    const pending = await authorizationRequest(thirdParty.config);
+    const pending = await authorizationRequest(thirdParty, world.app);
     await page.goto(pending.url.href);
     await signInOnPage();
     const heading = page.getByRole("heading", { level: 1 });
@@ -88,26 +84,26 @@ describe("hosted pages in Chromium", () => {
     ]);
     await inspectPage(page, "consent");
     await page.getByRole("button", { name: "Allow" }).click();
-    const tokens = await redeem(thirdParty.config, await app.next(), pending);
+    const tokens = await redeem(thirdParty, await world.app.next(), pending);
     expect(tokens.claims()?.email).toBe(ana.email);
   });
 
   it("select-account with prompt=select_account, then sign-out confirmed on the logout pages", async () => {
     await freshCustomer();
-    const first = await authorizationRequest(firstParty.config);
+    const first = await authorizationRequest(firstParty, world.app);
     await page.goto(first.url.href);
     await signInOnPage();
-    const tokens = await redeem(firstParty.config, await app.next(), first);
+    const tokens = await redeem(firstParty, await world.app.next(), first);
 
-    const chooser = await authorizationRequest(firstParty.config, { prompt: "select_account" });
+    const chooser = await authorizationRequest(firstParty, world.app, { prompt: "select_account" });
     await page.goto(chooser.url.href);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Choose an account");
     await inspectPage(page, "select-account");
     await page.getByRole("button", { name: /^Continue as/ }).click();
-    await redeem(firstParty.config, await app.next(), chooser);
+    await redeem(firstParty, await world.app.next(), chooser);
 
     // Without id_token_hint the provider asks before signing out.
-    await page.goto(oidc.buildEndSessionUrl(firstParty.config, {}).href);
+    await page.goto(oidc.buildEndSessionUrl(firstParty, {}).href);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sign out?");
     await inspectPage(page, "sign-out-confirm");
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -115,7 +111,7 @@ describe("hosted pages in Chromium", () => {
     await inspectPage(page, "signed-out");
 
     // Signed out for real: a new authorization asks for the password again.
-    const again = await authorizationRequest(firstParty.config);
+    const again = await authorizationRequest(firstParty, world.app);
     await page.goto(again.url.href);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sign in");
     expect(tokens.id_token).toBeTruthy();
@@ -123,23 +119,20 @@ describe("hosted pages in Chromium", () => {
 
   it("sign-out with id_token_hint returns to the app's post_logout_redirect_uri", async () => {
     await freshCustomer();
-    const pending = await authorizationRequest(firstParty.config);
+    const pending = await authorizationRequest(firstParty, world.app);
     await page.goto(pending.url.href);
     await signInOnPage();
-    const tokens = await redeem(firstParty.config, await app.next(), pending);
+    const tokens = await redeem(firstParty, await world.app.next(), pending);
     const state = oidc.randomState();
-    // Redirects of a page.goto escape interception: the app's page fails to load, but the request is seen.
-    await page
-      .goto(
-        oidc.buildEndSessionUrl(firstParty.config, {
-          id_token_hint: tokens.id_token!,
-          post_logout_redirect_uri: POST_LOGOUT,
-          state,
-        }).href,
-      )
-      .catch(() => {});
-    const back = new URL((await app.next()).url);
-    expect(back.origin + back.pathname).toBe(POST_LOGOUT);
+    await page.goto(
+      oidc.buildEndSessionUrl(firstParty, {
+        id_token_hint: tokens.id_token!,
+        post_logout_redirect_uri: world.app.postLogoutUri,
+        state,
+      }).href,
+    );
+    const back = new URL((await world.app.next()).url);
+    expect(back.origin + back.pathname).toBe(world.app.postLogoutUri);
     expect(back.searchParams.get("state")).toBe(state);
   });
 
@@ -153,28 +146,27 @@ describe("hosted pages in Chromium", () => {
 
   it("form_post page: posted back by its script, or by its button when scripts are off", async () => {
     await freshCustomer();
-    const pending = await authorizationRequest(firstParty.config, { response_mode: "form_post" });
+    const pending = await authorizationRequest(firstParty, world.app, { response_mode: "form_post" });
     await page.goto(pending.url.href);
     await signInOnPage();
-    const posted = await app.next();
+    const posted = await world.app.next();
     expect(posted.method).toBe("POST");
-    expect((await redeem(firstParty.config, posted, pending)).claims()?.email).toBe(ana.email);
+    expect((await redeem(firstParty, posted, pending)).claims()?.email).toBe(ana.email);
     await context.close();
 
     // When its script does not run the page waits with a button: looked at, then used.
     // (The script is refused rather than JavaScript turned off: axe needs JavaScript.)
     context = await newCustomer(world.chromium);
     await context.route("**/assets/form-post-*.js", (route) => route.abort());
-    app = await playApp(context);
-    page = await context.newPage();
-    const again = await authorizationRequest(firstParty.config, { response_mode: "form_post" });
+      page = await context.newPage();
+    const again = await authorizationRequest(firstParty, world.app, { response_mode: "form_post" });
     await page.goto(again.url.href);
     await signInOnPage();
     await expect.poll(() => page.getByText("Returning you to the application…").isVisible()).toBe(true);
     await inspectPage(page, "form-post");
     await page.getByRole("button", { name: "Continue" }).click();
-    const clicked = await app.next();
+    const clicked = await world.app.next();
     expect(clicked.method).toBe("POST");
-    expect((await redeem(firstParty.config, clicked, again)).claims()?.email).toBe(ana.email);
+    expect((await redeem(firstParty, clicked, again)).claims()?.email).toBe(ana.email);
   });
 });

@@ -3,12 +3,12 @@
 // back to the same sign-in with the new password while the old one no longer works.
 import type * as oidc from "openid-client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { discover, PASSWORD } from "../node/oidc/support.js";
+import { PASSWORD } from "../node/oidc/support.js";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { customer, expectHeading, signInWithPassword, type Customer } from "./support/customer.js";
 import { inspectPage } from "./support/inspect.js";
 import { codeIn, nextEmail, seenEmails } from "./support/outbox.js";
-import { useWorld } from "./support/world.js";
+import { registerApp, useWorld } from "./support/world.js";
 
 const SLUG = "reset";
 const world = useWorld();
@@ -17,9 +17,9 @@ let you: Customer | undefined;
 const email = "rosa@example.com";
 
 beforeAll(async () => {
-  const issuer = await world.admin.createTenant(SLUG);
+  await world.admin.createTenant(SLUG);
   await world.admin.createUser(SLUG, email);
-  config = await discover(issuer, await world.admin.createClient(SLUG, { client_name: "Reset Shop" }));
+  config = await registerApp(world, SLUG, { client_name: "Reset Shop" });
 });
 
 afterEach(async () => {
@@ -30,10 +30,11 @@ afterEach(async () => {
 describe("password reset in Chromium", () => {
   it("resets the password with the emailed code and signs in with the new one", async () => {
     you = await customer(world.chromium);
-    const { page, app } = you;
+    const { page } = you;
+    const app = world.app;
     const newPassword = "lemon trees in winter";
 
-    const pending = await authorizationRequest(config);
+    const pending = await authorizationRequest(config, world.app);
     await page.goto(pending.url.href);
     await expectHeading(page, "Sign in");
     await page.getByRole("link", { name: "Forgot your password?" }).click();

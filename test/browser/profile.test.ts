@@ -3,11 +3,11 @@
 // a wrong number is refused on the page, a right one saved and released to the app.
 import * as client from "openid-client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { discover, PASSWORD } from "../node/oidc/support.js";
+import { PASSWORD } from "../node/oidc/support.js";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { customer, expectHeading, signInWithPassword, type Customer } from "./support/customer.js";
 import { inspectPage } from "./support/inspect.js";
-import { useWorld } from "./support/world.js";
+import { registerApp, useWorld } from "./support/world.js";
 
 const SLUG = "profiling";
 const world = useWorld();
@@ -16,14 +16,14 @@ let you: Customer | undefined;
 const email = "kai@example.com";
 
 beforeAll(async () => {
-  const issuer = await world.admin.createTenant(SLUG, {
+  await world.admin.createTenant(SLUG, {
     profiling_rules: [
       { id: "second-visit", after_sign_ins: 2, attributes: [{ name: "family_name", required: false }] },
       { id: "phone", scope: "phone", attributes: [{ name: "phone_number", required: true }] },
     ],
   });
   await world.admin.createUser(SLUG, email, { given_name: "Kai" });
-  config = await discover(issuer, await world.admin.createClient(SLUG, { client_name: "Profile Shop" }));
+  config = await registerApp(world, SLUG, { client_name: "Profile Shop" });
 });
 
 afterEach(async () => {
@@ -35,7 +35,7 @@ afterEach(async () => {
 async function signIn(extra: Record<string, string> = {}) {
   await you?.context.close();
   you = await customer(world.chromium);
-  const pending = await authorizationRequest(config, extra);
+  const pending = await authorizationRequest(config, world.app, extra);
   await you.page.goto(pending.url.href);
   await signInWithPassword(you.page, email, PASSWORD);
   return pending;
@@ -44,7 +44,7 @@ async function signIn(extra: Record<string, string> = {}) {
 describe("progressive profiling in Chromium", () => {
   it("asks at the second sign-in (skippable) and for a phone number when the app wants it", async () => {
     const first = await signIn();
-    expect((await redeem(config, await you!.app.next(), first)).claims()?.email).toBe(email);
+    expect((await redeem(config, await world.app.next(), first)).claims()?.email).toBe(email);
 
     const second = await signIn();
     const page = you!.page;
@@ -52,7 +52,7 @@ describe("progressive profiling in Chromium", () => {
     expect(await page.getByLabel("Last name (optional)").isVisible()).toBe(true);
     await inspectPage(page, "profile-optional");
     await page.getByRole("button", { name: "Skip for now" }).click();
-    const skipped = await redeem(config, await you!.app.next(), second);
+    const skipped = await redeem(config, await world.app.next(), second);
     expect(skipped.claims()?.family_name).toBeUndefined();
 
     const third = await signIn({ scope: "openid profile email phone" });
@@ -72,7 +72,7 @@ describe("progressive profiling in Chromium", () => {
 
     await next.getByLabel("Phone number").fill("+4917012345678");
     await next.getByRole("button", { name: "Save and continue" }).click();
-    const tokens = await redeem(config, await you!.app.next(), third);
+    const tokens = await redeem(config, await world.app.next(), third);
     const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     expect(info).toMatchObject({ phone_number: "+4917012345678", family_name: "Nakamura" });
   });

@@ -5,12 +5,11 @@
 import type * as oidc from "openid-client";
 import * as client from "openid-client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { discover } from "../node/oidc/support.js";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { customer, expectHeading, signInWithPassword, type Customer } from "./support/customer.js";
 import { inspectPage } from "./support/inspect.js";
 import { codeIn, linksIn, nextEmail, seenEmails } from "./support/outbox.js";
-import { useWorld } from "./support/world.js";
+import { registerApp, useWorld } from "./support/world.js";
 
 const SLUG = "signup";
 const VERIFY = "verify";
@@ -20,7 +19,7 @@ let verifyConfig: oidc.Configuration;
 let you: Customer | undefined;
 
 beforeAll(async () => {
-  const issuer = await world.admin.createTenant(SLUG, {
+  await world.admin.createTenant(SLUG, {
     terms_url: "https://shop.example/terms",
     terms_version: "2026-01",
     privacy_url: "https://shop.example/privacy",
@@ -50,10 +49,10 @@ beforeAll(async () => {
     ],
   });
   expect(settings.status, JSON.stringify(settings.body)).toBe(200);
-  config = await discover(issuer, await world.admin.createClient(SLUG, { client_name: "Shop" }));
+  config = await registerApp(world, SLUG, { client_name: "Shop" });
 
-  const verifyIssuer = await world.admin.createTenant(VERIFY, { require_verified_email: true });
-  verifyConfig = await discover(verifyIssuer, await world.admin.createClient(VERIFY, { client_name: "Verified Shop" }));
+  await world.admin.createTenant(VERIFY, { require_verified_email: true });
+  verifyConfig = await registerApp(world, VERIFY, { client_name: "Verified Shop" });
 });
 
 afterEach(async () => {
@@ -64,11 +63,12 @@ afterEach(async () => {
 describe("sign-up in Chromium", () => {
   it("signs up with custom attributes, verifies by the emailed code, signs out and in again", async () => {
     you = await customer(world.chromium);
-    const { page, app } = you;
+    const { page } = you;
+    const app = world.app;
     const email = "maria@example.com";
     const password = "a walk along the river";
 
-    const pending = await authorizationRequest(config);
+    const pending = await authorizationRequest(config, world.app);
     await page.goto(pending.url.href);
     await expectHeading(page, "Sign in");
     await page.getByRole("link", { name: "Create an account" }).click();
@@ -142,7 +142,7 @@ describe("sign-up in Chromium", () => {
     await expectHeading(page, "Sign out?");
     await page.getByRole("button", { name: "Sign out" }).click();
     await expectHeading(page, "You are signed out");
-    const again = await authorizationRequest(config);
+    const again = await authorizationRequest(config, world.app);
     await page.goto(again.url.href);
     await expectHeading(page, "Sign in");
     await signInWithPassword(page, email, password);
@@ -152,9 +152,10 @@ describe("sign-up in Chromium", () => {
 
   it("the emailed link fills in the code in the browser that started the sign-up", async () => {
     you = await customer(world.chromium);
-    const { page, app } = you;
+    const { page } = you;
+    const app = world.app;
     const email = "link@example.com";
-    const pending = await authorizationRequest(config, { prompt: "create" });
+    const pending = await authorizationRequest(config, world.app, { prompt: "create" });
     await page.goto(pending.url.href);
     await expectHeading(page, "Create your account");
     const seen = await seenEmails(world.worker.baseUrl, email);
@@ -187,14 +188,15 @@ describe("sign-up in Chromium", () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     you = await customer(world.chromium);
-    const { page, app } = you;
+    const { page } = you;
+    const app = world.app;
     const seen = await seenEmails(world.worker.baseUrl, email);
-    const pending = await authorizationRequest(verifyConfig);
+    const pending = await authorizationRequest(verifyConfig, world.app);
     await page.goto(pending.url.href);
     await signInWithPassword(page, email, password);
     await expectHeading(page, "Verify your email address");
     await inspectPage(page, "verify-email");
-    expect(app.arrived).toEqual([]);
+    expect(app.waiting).toBe(0);
 
     const code = codeIn(await nextEmail(world.worker.baseUrl, email, seen));
     await page.getByLabel("Code", { exact: true }).fill(code);
@@ -213,9 +215,10 @@ describe("sign-up in Chromium", () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     you = await customer(world.chromium);
-    const { page, app } = you;
+    const { page } = you;
+    const app = world.app;
     const seen = await seenEmails(world.worker.baseUrl, email);
-    const pending = await authorizationRequest(verifyConfig);
+    const pending = await authorizationRequest(verifyConfig, world.app);
     await page.goto(pending.url.href);
     await signInWithPassword(page, email, password);
     await expectHeading(page, "Verify your email address");

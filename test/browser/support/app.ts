@@ -1,11 +1,11 @@
-// The OpenID client a customer signs in to, played inside the browser: requests to the
-// app's origin are answered by a stub page and recorded, and openid-client builds the
-// authorization request and redeems the code, proving the whole flow.
+// The OpenID client a customer signs in to: a tiny node:http server on a loopback port,
+// registered as the client's redirect and post-logout addresses, recording every request
+// the browser brings to it. openid-client builds the authorization request and redeems
+// the code, proving the whole flow.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import * as oidc from "openid-client";
-import type { BrowserContext } from "playwright-core";
-import { freshChecks, REDIRECT } from "../../node/oidc/support.js";
-
-export const APP_ORIGIN = new URL(REDIRECT).origin;
+import { freshChecks } from "../../node/oidc/support.js";
 
 export interface Callback {
   url: string;
@@ -13,10 +13,29 @@ export interface Callback {
   body: string | null;
 }
 
-/** What reached the app in one browser context, in order. */
-export class AppInbox {
+const PAGE = '<!doctype html><html lang="en"><title>The app</title><main><h1>Back in the app</h1></main></html>';
+
+export class AppServer {
   readonly arrived: Callback[] = [];
   private taken = 0;
+
+  constructor(
+    readonly origin: string,
+    private readonly server: Server,
+  ) {}
+
+  get redirectUri(): string {
+    return `${this.origin}/callback`;
+  }
+
+  get postLogoutUri(): string {
+    return `${this.origin}/signed-out`;
+  }
+
+  /** Requests that arrived and no test step has taken yet. */
+  get waiting(): number {
+    return this.arrived.length - this.taken;
+  }
 
   /** The next request that reached the app, waiting for it (each one is handed out once). */
   async next(timeoutMs = 10_000): Promise<Callback> {
@@ -27,27 +46,34 @@ export class AppInbox {
     }
     return this.arrived[this.taken++]!;
   }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.closeAllConnections();
+      this.server.close((error) => (error ? reject(error) : resolve()));
+    });
+  }
 }
 
-/**
- * Plays the app in `context`: every request to its origin is recorded, and answered by a
- * small page where Playwright can intercept it (redirects of a navigation the test started
- * with page.goto escape interception and fail to resolve, but are recorded all the same).
- */
-export async function playApp(context: BrowserContext): Promise<AppInbox> {
-  const inbox = new AppInbox();
-  context.on("request", (request) => {
-    if (new URL(request.url()).origin === APP_ORIGIN)
-      inbox.arrived.push({ url: request.url(), method: request.method(), body: request.postData() });
+export async function startApp(): Promise<AppServer> {
+  let app: AppServer | null = null;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const body = chunks.length ? Buffer.concat(chunks).toString("utf8") : null;
+      const url = `${app!.origin}${request.url ?? "/"}`;
+      // Only what the provider sends the browser to counts (not the browser's /favicon.ico).
+      const path = new URL(url).pathname;
+      if (path === "/callback" || path === "/signed-out")
+        app!.arrived.push({ url, method: request.method ?? "GET", body });
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+      response.end(PAGE);
+    });
   });
-  await context.route(`${APP_ORIGIN}/**`, (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: "text/html; charset=utf-8",
-      body: '<!doctype html><html lang="en"><title>The app</title><main><h1>Back in the app</h1></main></html>',
-    }),
-  );
-  return inbox;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  app = new AppServer(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, server);
+  return app;
 }
 
 export interface PendingAuthorization {
@@ -58,11 +84,12 @@ export interface PendingAuthorization {
 /** An authorization request with PKCE, state and nonce, as the app would send it. */
 export async function authorizationRequest(
   config: oidc.Configuration,
+  app: AppServer,
   extra: Record<string, string> = {},
 ): Promise<PendingAuthorization> {
   const fresh = await freshChecks();
   const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
+    redirect_uri: app.redirectUri,
     scope: "openid profile email",
     ...fresh.parameters,
     ...extra,

@@ -1,20 +1,16 @@
-// A customer at the keyboard: their own browser context (cookies), one tab, and the app
-// they came from, which records what the browser brings back to it.
+// A customer at the keyboard: their own browser context (cookies) and one tab.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
-import { playApp, type AppInbox } from "./app.js";
 import { newCustomer } from "./chromium.js";
 
 export interface Customer {
   context: BrowserContext;
   page: Page;
-  app: AppInbox;
 }
 
 export async function customer(browser: Browser, locale = "en-US"): Promise<Customer> {
   const context = await newCustomer(browser, locale);
-  const app = await playApp(context);
-  return { context, page: await context.newPage(), app };
+  return { context, page: await context.newPage() };
 }
 
 /** Waits until the page's h1 reads `text` (a page after a form post arrives a moment later). */
