@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD } from "../node/oidc/support.js";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { newCustomer } from "./support/chromium.js";
+import { expectHeading } from "./support/customer.js";
 import { inspectPage } from "./support/inspect.js";
 import { registerApp, useWorld } from "./support/world.js";
 
@@ -162,7 +163,8 @@ describe("hosted pages in Chromium", () => {
     const again = await authorizationRequest(firstParty, world.app, { response_mode: "form_post" });
     await page.goto(again.url.href);
     await signInOnPage();
-    await expect.poll(() => page.getByText("Returning you to the application…").isVisible()).toBe(true);
+    await expectHeading(page, "Continuing…");
+    expect(await page.getByText("Returning you to the application…").isVisible()).toBe(true);
     await inspectPage(page, "form-post");
     await page.getByRole("button", { name: "Continue" }).click();
     const clicked = await world.app.next();

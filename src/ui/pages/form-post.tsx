@@ -11,6 +11,7 @@ export const FormPostPage: FC<{ page: PageContext; action: string; fields: Recor
   fields,
 }) => (
   <Layout page={page} title={page.t("formPost.title")} script={FORM_POST_JS_PATH}>
+    <h1>{page.t("formPost.title")}</h1>
     <form method="post" action={action}>
       {Object.entries(fields).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
