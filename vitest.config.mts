@@ -54,6 +54,8 @@ export default defineConfig({
           // One file (one worker, one Chromium) at a time: the machines have two cores.
           fileParallelism: false,
           maxWorkers: 1,
+          // Pages arrive a moment after a click: expect.poll waits up to 20 s, not 1 s.
+          expect: { poll: { timeout: 20_000 } },
         },
       },
     ],

@@ -38,7 +38,7 @@ export class AppServer {
   }
 
   /** The next request that reached the app, waiting for it (each one is handed out once). */
-  async next(timeoutMs = 10_000): Promise<Callback> {
+  async next(timeoutMs = 20_000): Promise<Callback> {
     const deadline = Date.now() + timeoutMs;
     while (this.arrived.length <= this.taken) {
       if (Date.now() > deadline) throw new Error("the browser did not come back to the app");

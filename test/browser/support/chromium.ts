@@ -14,7 +14,8 @@ export function launchChromium(): Promise<Browser> {
 /** A new customer: empty cookie jar, desktop viewport, English. */
 export async function newCustomer(browser: Browser, locale = "en-US"): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: DESKTOP, locale });
-  // A step that does not happen fails in seconds, not at the test's timeout.
-  context.setDefaultTimeout(10_000);
+  // A step that does not happen fails in seconds, not at the test's timeout (20 s: CI runs
+  // the three projects side by side on two cores).
+  context.setDefaultTimeout(20_000);
   return context;
 }

@@ -17,7 +17,7 @@ export async function customer(browser: Browser, locale = "en-US"): Promise<Cust
 export async function expectHeading(page: Page, text: string | RegExp): Promise<void> {
   await expect
     .poll(async () => (await page.getByRole("heading", { level: 1 }).first().textContent())?.trim(), {
-      timeout: 10_000,
+      timeout: 20_000,
     })
     .toMatch(typeof text === "string" ? new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) : text);
 }

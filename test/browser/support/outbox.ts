@@ -20,7 +20,7 @@ export async function readOutbox(baseUrl: string, to: string): Promise<OutboxEma
  * out after the response, so the page can be there before the email is.
  */
 export async function nextEmail(baseUrl: string, to: string, seen: string[] = []): Promise<OutboxEmail> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const fresh = (await readOutbox(baseUrl, to)).filter((email) => !seen.includes(email.id));
     if (fresh.length > 0) return fresh[0]!;
