@@ -131,6 +131,12 @@ describe("account page in Chromium", () => {
     await expect.poll(() => page.getByRole("status").first().textContent()).toBe("Your preferences were saved.");
     expect(await page.getByLabel(/^Send me news and offers/).isChecked()).toBe(true);
 
+    // Signing out this browser from the sessions list.
+    await section(page, "Sessions").click();
+    await page.getByRole("button", { name: "Sign out here" }).click();
+    await expectHeading(page, "You are signed out");
+    await inspectPage(page, "account-signed-out");
+
     // The new address and password sign in from a fresh browser.
     await you!.context.close();
     const again = await openAccount(newEmail, newPassword);

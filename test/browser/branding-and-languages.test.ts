@@ -17,7 +17,8 @@ let closed: oidc.Configuration;
 let you: Customer | undefined;
 const email = "ines@example.com";
 const LOGO = "https://cdn.shop.example/logo.svg";
-const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><rect width="160" height="40" fill="#1a4d8f"/></svg>';
+const SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><rect width="160" height="40" fill="#1a4d8f"/></svg>';
 
 beforeAll(async () => {
   await world.admin.createTenant("branded", {

@@ -51,7 +51,14 @@ describe("email-code sign-in in Chromium", () => {
 
     await page.getByLabel("Sign-in code").fill(code === "000000" ? "111111" : "000000");
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect.poll(() => page.getByText(/This code is not right/).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/This code is not right/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     expect(await page.getByLabel("Sign-in code").getAttribute("aria-invalid")).toBe("true");
     await inspectPage(page, "email-code-wrong");
 

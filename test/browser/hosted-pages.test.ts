@@ -9,6 +9,7 @@ import { PASSWORD } from "../node/oidc/support.js";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { newCustomer } from "./support/chromium.js";
 import { expectHeading } from "./support/customer.js";
+import { tabThrough } from "./support/focus.js";
 import { inspectPage } from "./support/inspect.js";
 import { registerApp, useWorld } from "./support/world.js";
 
@@ -52,6 +53,15 @@ describe("hosted pages in Chromium", () => {
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sign in");
     await expect.poll(() => page.title()).toContain("Sign in");
     await inspectPage(page, "sign-in");
+    // By keyboard: every stop shows its focus, in reading order.
+    const stops = await tabThrough(page, 4);
+    expect(stops.map((s) => s.element)).toEqual([
+      "input email",
+      "input password",
+      "button Sign in",
+      expect.stringMatching(/^a /),
+    ]);
+    expect(stops.filter((s) => !s.visible)).toEqual([]);
 
     await page.getByLabel("Email").fill(ana.email);
     await page.getByLabel("Password").fill("not the password");
@@ -159,7 +169,7 @@ describe("hosted pages in Chromium", () => {
     // (The script is refused rather than JavaScript turned off: axe needs JavaScript.)
     context = await newCustomer(world.chromium);
     await context.route("**/assets/form-post-*.js", (route) => route.abort());
-      page = await context.newPage();
+    page = await context.newPage();
     const again = await authorizationRequest(firstParty, world.app, { response_mode: "form_post" });
     await page.goto(again.url.href);
     await signInOnPage();

@@ -43,7 +43,9 @@ describe("password reset in Chromium", () => {
 
     await page.getByLabel("Email", { exact: true }).fill("not an address");
     await page.getByRole("button", { name: "Send code" }).click();
-    await expect.poll(() => page.getByText("Enter a valid email address, like name@example.com.").isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByText("Enter a valid email address, like name@example.com.").isVisible())
+      .toBe(true);
     expect(await page.getByLabel("Email", { exact: true }).getAttribute("aria-invalid")).toBe("true");
     expect(await page.getByLabel("Email", { exact: true }).inputValue()).toBe("not an address");
     await inspectPage(page, "password-reset-errors");

@@ -7,6 +7,7 @@ import * as client from "openid-client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { authorizationRequest, redeem } from "./support/app.js";
 import { customer, expectHeading, signInWithPassword, type Customer } from "./support/customer.js";
+import { tabThrough } from "./support/focus.js";
 import { inspectPage } from "./support/inspect.js";
 import { codeIn, linksIn, nextEmail, seenEmails } from "./support/outbox.js";
 import { registerApp, useWorld } from "./support/world.js";
@@ -74,6 +75,18 @@ describe("sign-up in Chromium", () => {
     await page.getByRole("link", { name: "Create an account" }).click();
     await expectHeading(page, "Create your account");
     await inspectPage(page, "sign-up");
+    // By keyboard: fields, select, links, checkboxes and buttons all show their focus.
+    const stops = await tabThrough(page, 11);
+    expect(stops.filter((s) => !s.visible)).toEqual([]);
+    expect(stops.map((s) => s.element)).toEqual(
+      expect.arrayContaining([
+        "input email",
+        "input password",
+        "input legal",
+        "input marketing",
+        "button Create account",
+      ]),
+    );
 
     // Bad input: a member number in the wrong format, the terms not accepted.
     await page.getByLabel("Email", { exact: true }).fill(email);
@@ -121,10 +134,9 @@ describe("sign-up in Chromium", () => {
     expect(profile.given_name).toBe("María");
 
     // The consents were recorded: terms, privacy and marketing, from the sign-up.
-    const users = await world.admin.call<{ data: { id: string; email: string; custom_attributes?: Record<string, unknown> }[] }>(
-      "GET",
-      `/tenants/${SLUG}/users?email=${encodeURIComponent(email)}`,
-    );
+    const users = await world.admin.call<{
+      data: { id: string; email: string; custom_attributes?: Record<string, unknown> }[];
+    }>("GET", `/tenants/${SLUG}/users?email=${encodeURIComponent(email)}`);
     const user = users.body.data.find((u) => u.email === email)!;
     expect(user.custom_attributes).toMatchObject({ member_number: "AB-1234", shirt_size: "M" });
     const records = await world.admin.call<{ data: { purpose: string; granted: boolean }[] }>(
