@@ -60,13 +60,19 @@ describe("browser test support", () => {
     await page.close();
   });
 
-  it("screenshots at phone and desktop width", async () => {
+  it("screenshots at phone and desktop width, measuring sideways scrolling on the phone", async () => {
     const page = await open(GOOD);
-    const files = await screenshot(page, "support-self-test");
+    const { files, phoneOverflow } = await screenshot(page, "support-self-test");
+    expect(phoneOverflow).toBe(0);
     expect(files.map((f) => f.split("/").at(-1))).toEqual(["support-self-test-390.png", "support-self-test-1280.png"]);
     const widths = await Promise.all(files.map(async (f) => (await readFile(f)).readUInt32BE(16)));
     expect(widths).toEqual([390, 1280]);
     expect(page.viewportSize()?.width).toBe(1280);
     await page.close();
+
+    const wide = await open(`<!doctype html><html lang="en"><title>Wide</title><main><h1>Wide</h1>
+      <pre>${"too-wide-for-a-phone-".repeat(8)}</pre></main></html>`);
+    expect((await screenshot(wide, "support-self-test-wide")).phoneOverflow).toBeGreaterThan(200);
+    await wide.close();
   });
 });
