@@ -27,6 +27,8 @@ beforeAll(async () => {
     profiling_rules: [{ id: "phone", scope: "phone", attributes: [{ name: "phone_number", required: false }] }],
   });
   partner = await registerApp(world, SLUG, { client_name: "Partner Portal", first_party: false });
+  const codes = await world.admin.call("PATCH", `/tenants/${SLUG}`, { email_code_sign_in: true });
+  expect(codes.status, JSON.stringify(codes.body)).toBe(200);
 });
 
 afterEach(async () => {
@@ -46,6 +48,26 @@ async function openAccount(email: string, password = PASSWORD): Promise<Page> {
   await signInWithPassword(page, email, password);
   await expectHeading(page, "Your profile");
   return page;
+}
+
+/** Opens the account page of a customer without a password, signing in by emailed code. */
+async function openAccountByCode(email: string): Promise<Page> {
+  you = await customer(world.chromium);
+  const { page } = you;
+  await page.goto(`${issuer}/account`);
+  await page.getByRole("link", { name: "Email me a sign-in code" }).click();
+  const seen = await seenEmails(world.worker.baseUrl, email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await page.getByLabel("Sign-in code").fill(codeIn(await nextEmail(world.worker.baseUrl, email, seen)));
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expectHeading(page, "Your profile");
+  return page;
+}
+
+async function createPasswordless(email: string) {
+  const created = await world.admin.call("POST", `/tenants/${SLUG}/users`, { email, email_verified: true });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
 }
 
 describe("account page in Chromium", () => {
@@ -180,5 +202,48 @@ describe("account page in Chromium", () => {
     await expectHeading(page, "Sign in");
     await signInWithPassword(page, email, PASSWORD);
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("Incorrect email or password.");
+  });
+
+  it("without a password: sets one by emailed code, or deletes the account by emailed code", async () => {
+    const setter = "no-password@example.com";
+    await createPasswordless(setter);
+    const page = await openAccountByCode(setter);
+    await section(page, "Password").click();
+    await expectHeading(page, "Password");
+    expect(
+      await page
+        .getByText("Your account has no password: you sign in with a code sent to your email address.")
+        .isVisible(),
+    ).toBe(true);
+    await inspectPage(page, "account-password-none");
+    const seen = await seenEmails(world.worker.baseUrl, setter);
+    await page.getByRole("button", { name: "Send code" }).click();
+    await expect.poll(() => page.getByLabel("Code", { exact: true }).isVisible()).toBe(true);
+    await inspectPage(page, "account-password-set-code");
+    const newPassword = "tea with lemon and honey";
+    await page.getByLabel("Code", { exact: true }).fill(codeIn(await nextEmail(world.worker.baseUrl, setter, seen)));
+    await page.getByLabel("New password", { exact: true }).fill(newPassword);
+    await page.getByLabel("Repeat the new password").fill(newPassword);
+    await page.getByRole("button", { name: "Set password" }).click();
+    // Now the section asks for the current password, and the new one signs in.
+    await expect.poll(() => page.getByLabel("Current password").isVisible()).toBe(true);
+    await you!.context.close();
+    await openAccount(setter, newPassword);
+    await you!.context.close();
+
+    const leaver = "leaving@example.com";
+    await createPasswordless(leaver);
+    const other = await openAccountByCode(leaver);
+    await section(other, "Delete account").click();
+    await expectHeading(other, "Delete your account");
+    await inspectPage(other, "account-delete-by-code");
+    const before = await seenEmails(world.worker.baseUrl, leaver);
+    await other.getByRole("button", { name: "Send code" }).click();
+    await expect.poll(() => other.getByLabel("Code", { exact: true }).isVisible()).toBe(true);
+    await inspectPage(other, "account-delete-code");
+    await other.getByLabel("Code", { exact: true }).fill(codeIn(await nextEmail(world.worker.baseUrl, leaver, before)));
+    await other.getByLabel("I understand that my account will be deleted for good.").check();
+    await other.getByRole("button", { name: "Delete my account" }).click();
+    await expectHeading(other, "Your account was deleted");
   });
 });
