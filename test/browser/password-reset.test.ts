@@ -84,4 +84,31 @@ describe("password reset in Chromium", () => {
     const tokens = await redeem(config, await app.next(), pending);
     expect(tokens.claims()?.email).toBe(email);
   });
+
+  it("a code entered wrongly too often is spent: the page says so and offers a new one", async () => {
+    you = await customer(world.chromium);
+    const { page } = you;
+    const seen = await seenEmails(world.worker.baseUrl, email);
+    await page.goto(`${world.worker.baseUrl}/t/${SLUG}/password-reset`);
+    await page.getByLabel("Email", { exact: true }).fill(email);
+    await page.getByRole("button", { name: "Send code" }).click();
+    await expectHeading(page, "Check your email");
+    const code = codeIn(await nextEmail(world.worker.baseUrl, email, seen));
+    const wrong = code === "000000" ? "111111" : "000000";
+    // Five wrong codes spend it (each answer says how many attempts are left).
+    for (let attempt = 1; attempt <= 6 && (await page.getByLabel("Code from the email").count()) > 0; attempt++) {
+      await page.getByLabel("Code from the email").fill(wrong);
+      await page.getByLabel("New password", { exact: true }).fill("a brand new password");
+      await page.getByLabel("Repeat the new password").fill("a brand new password");
+      await page.getByRole("button", { name: "Change password" }).click();
+      const answer = new RegExp(`Attempts left: ${5 - attempt}\\.|This code has expired`);
+      await expect.poll(() => page.getByText(answer).count()).toBe(1);
+    }
+    await expect
+      .poll(() => page.getByRole("alert").first().textContent())
+      .toBe("This code has expired or was entered wrongly too often. Ask for a new code.");
+    await inspectPage(page, "password-reset-expired");
+    await page.getByRole("link", { name: "Ask for a new code" }).click();
+    await expectHeading(page, "Reset your password");
+  });
 });
