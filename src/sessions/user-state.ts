@@ -188,8 +188,11 @@ export class UserState extends DurableObject<Env> {
     await this.storage.put(`session:${sid}`, session);
     const sessions = await this.storage.list<SessionRecord>({ prefix: "session:" });
     if (sessions.size > MAX_SESSIONS) {
+      // Times are in seconds: among equally idle sessions the older goes first, and the one
+      // just created never does.
       const oldest = [...sessions.values()]
-        .sort((a, b) => a.lastActiveAt - b.lastActiveAt)
+        .filter((other) => other.sid !== sid)
+        .sort((a, b) => a.lastActiveAt - b.lastActiveAt || a.createdAt - b.createdAt)
         .slice(0, sessions.size - MAX_SESSIONS);
       for (const stale of oldest) await this.endSessionNow(stale.sid);
     }
