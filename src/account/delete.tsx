@@ -10,6 +10,7 @@ import { clientIpOf } from "../http/client-ip";
 import { forgetSessionCookie, userState } from "../sessions";
 import { Layout } from "../ui/layout";
 import { pageContext } from "../ui/page";
+import { CodeField } from "../ui/code-field";
 import { htmlPage } from "../ui/render";
 import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, FieldError, invalidIf, sectionPath } from "./frame";
@@ -78,20 +79,7 @@ function render(
         <input type="hidden" name="csrf" value={csrf} />
         <input type="hidden" name="flow" value={options.flow} />
         <p>{t("account.codeSent", { email: user.email })}</p>
-        <label for="code">{t("account.code")}</label>
-        <input
-          id="code"
-          name="code"
-          class="code"
-          type="text"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          required
-          maxlength={6}
-          value={options.typedCode ?? ""}
-          {...invalidIf("code-error", errors.code)}
-        />
-        <FieldError id="code-error" message={errors.code} />
+        <CodeField label={t("account.code")} value={options.typedCode} error={errors.code} />
         {confirm}
         <button type="submit" class="danger">
           {t("account.deleteSubmit")}

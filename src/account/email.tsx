@@ -11,8 +11,9 @@ import type { AppEnv } from "../env";
 import { clientIpOf } from "../http/client-ip";
 import { throttleNetwork } from "../signin/password";
 import { EMAIL_JOURNEYS_PER_NETWORK, EMAILS_PER_ADDRESS, takeBudget } from "../throttle/rate-limit";
+import { CodeField } from "../ui/code-field";
 import { htmlPage } from "../ui/render";
-import { AccountFrame, invalidIf, noticeOf, sectionPath } from "./frame";
+import { AccountFrame, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
 
@@ -87,19 +88,7 @@ function codeForm(
       <form method="post" action={`${sectionPath(tenant, "email")}/confirm`} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <input type="hidden" name="flow" value={flow} />
-        <label for="code">{t("account.code")}</label>
-        <input
-          id="code"
-          name="code"
-          class="code"
-          type="text"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          required
-          maxlength={6}
-          value={typed}
-          {...invalidIf("account-error", error)}
-        />
+        <CodeField label={t("account.code")} value={typed} error={error} errorId="account-error" />
         <button type="submit">{t("account.confirmEmail")}</button>
       </form>
       <p>

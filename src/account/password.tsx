@@ -10,9 +10,10 @@ import type { MessageKey, Translator } from "../i18n";
 import { passwordIssue, type PasswordIssue } from "../passwords";
 import { userState } from "../sessions";
 import { takeBudget, type RateLimit } from "../throttle/rate-limit";
+import { CodeField } from "../ui/code-field";
 import { htmlPage } from "../ui/render";
 import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
-import { AccountFrame, FieldError, invalidIf, noticeOf, sectionPath } from "./frame";
+import { AccountFrame, FieldError, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
 
@@ -169,20 +170,7 @@ function render(
         <input type="hidden" name="flow" value={options.flow} />
         {username}
         <p>{t("account.codeSent", { email: user.email })}</p>
-        <label for="code">{t("account.code")}</label>
-        <input
-          id="code"
-          name="code"
-          class="code"
-          type="text"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          required
-          maxlength={6}
-          value={options.typedCode ?? ""}
-          {...invalidIf("code-error", errors.code)}
-        />
-        <FieldError id="code-error" message={errors.code} />
+        <CodeField label={t("account.code")} value={options.typedCode} error={errors.code} />
         {newFields}
         <button type="submit">{t("account.setPassword")}</button>
       </form>

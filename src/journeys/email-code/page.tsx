@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The email code sign-in pages: the address, then the code (with a way to get a new one).
 import type { FC } from "hono/jsx";
+import { CodeField } from "../../ui/code-field";
 import { ErrorMessage, Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
@@ -74,23 +75,13 @@ export const EmailCodeEntryPage: FC<{
       <form method="post" action={action} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <ErrorMessage id={ERROR_ID} message={error} />
-        <label for="code">{t("emailCode.code")}</label>
-        <span class="hint" id="code-hint">
-          {t("emailCode.codeHint")}
-        </span>
-        <input
-          id="code"
-          name="code"
-          type="text"
-          class="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxlength={6}
-          required
+        <CodeField
+          label={t("emailCode.code")}
+          hint={t("emailCode.codeHint")}
           value={code}
           autofocus
-          {...invalid(error, "code-hint")}
+          error={error}
+          errorId={ERROR_ID}
         />
         <button type="submit">{t("emailCode.signIn")}</button>
       </form>

@@ -3,6 +3,7 @@
 // then say it is done. Field errors are tied to their inputs; a summary is announced.
 import type { FC } from "hono/jsx";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../passwords";
+import { CodeField } from "../../ui/code-field";
 import { ErrorMessage, Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
@@ -85,25 +86,14 @@ export const ChooseNewPasswordPage: FC<{
       <form method="post" action={action} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <ErrorMessage id={SUMMARY_ID} message={summaryOf(page, errors, message)} />
-        <label for="code">{t("passwordReset.code")}</label>
-        <span class="hint" id="code-hint">
-          {t("passwordReset.codeHint")}
-        </span>
-        <input
-          id="code"
-          name="code"
-          type="text"
-          class="code"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxlength={6}
-          required
+        <CodeField
+          label={t("passwordReset.code")}
+          hint={t("passwordReset.codeHint")}
           value={code}
           autofocus={!code}
-          {...invalid(errors, "code", "code-hint")}
+          error={errors.code}
+          summaryId={SUMMARY_ID}
         />
-        <FieldError name="code" errors={errors} />
         <label for="password">{t("passwordReset.newPassword")}</label>
         <span class="hint" id="password-hint">
           {t("passwordReset.passwordHint", { min: PASSWORD_MIN_LENGTH })}

@@ -2,6 +2,7 @@
 // The page where a user types the 6-digit code an email brought them: used by sign-up
 // and email verification, each with its own texts.
 import type { FC } from "hono/jsx";
+import { CodeField } from "../../ui/code-field";
 import { ErrorMessage, Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
@@ -25,7 +26,6 @@ export interface CodePageProps {
 
 export const CodePage: FC<CodePageProps> = (props) => {
   const { page, error } = props;
-  const describedBy = ["code-hint", error ? "code-error" : null].filter(Boolean).join(" ");
   return (
     <Layout page={page} title={props.title}>
       <h1>{props.title}</h1>
@@ -38,24 +38,13 @@ export const CodePage: FC<CodePageProps> = (props) => {
       <form method="post" action={props.action} novalidate>
         <input type="hidden" name="csrf" value={props.csrf} />
         <ErrorMessage id="code-error" message={error} />
-        <label for="code">{props.labels.code}</label>
-        <span class="hint" id="code-hint">
-          {props.labels.hint}
-        </span>
-        <input
-          id="code"
-          name="code"
-          class="code"
-          type="text"
-          inputmode="numeric"
-          autocomplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxlength={6}
-          required
+        <CodeField
+          label={props.labels.code}
+          hint={props.labels.hint}
+          value={props.code}
           autofocus
-          value={props.code ?? ""}
-          aria-describedby={describedBy}
-          aria-invalid={error ? "true" : undefined}
+          error={error}
+          errorId="code-error"
         />
         <button type="submit">{props.labels.submit}</button>
       </form>
