@@ -11,9 +11,10 @@ import { forgetSessionCookie, userState } from "../sessions";
 import { Layout } from "../ui/layout";
 import { pageContext } from "../ui/page";
 import { CodeField } from "../ui/code-field";
+import { errorSummary, fieldAria, FieldError } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
 import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
-import { AccountFrame, FieldError, invalidIf, sectionPath } from "./frame";
+import { AccountFrame, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
 import { checkCurrentPassword } from "./password";
@@ -30,7 +31,6 @@ function render(
   const { page, tenant, user, csrf } = account;
   const { t } = page;
   const errors = options.errors ?? {};
-  const failed = Object.values(errors).some(Boolean);
   const action = sectionPath(tenant, "delete");
   const confirm = (
     <>
@@ -41,7 +41,7 @@ function render(
           name="confirm"
           value="yes"
           required
-          {...invalidIf("confirm-error", errors.confirm)}
+          {...fieldAria(errors.confirm, "confirm-error")}
         />
         <span>{t("account.deleteConfirm")}</span>
       </label>
@@ -49,7 +49,7 @@ function render(
     </>
   );
   let body;
-  let summary = failed ? t("account.fixErrors") : null;
+  let summary = errorSummary(errors, t("account.fixErrors"));
   if (user.hasPassword) {
     body = (
       <form method="post" action={action} novalidate>
@@ -62,7 +62,7 @@ function render(
           type="password"
           autocomplete="current-password"
           required
-          {...invalidIf("password-error", errors.password)}
+          {...fieldAria(errors.password, "password-error")}
         />
         <FieldError id="password-error" message={errors.password} />
         {confirm}

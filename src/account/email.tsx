@@ -12,6 +12,7 @@ import { clientIpOf } from "../http/client-ip";
 import { throttleNetwork } from "../signin/password";
 import { EMAIL_JOURNEYS_PER_NETWORK, EMAILS_PER_ADDRESS, takeBudget } from "../throttle/rate-limit";
 import { CodeField } from "../ui/code-field";
+import { fieldAria } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
 import { AccountFrame, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
@@ -60,8 +61,7 @@ function addressForm(
           required
           maxlength={254}
           value={typed}
-          aria-describedby={error ? "new-email-hint account-error" : "new-email-hint"}
-          aria-invalid={error ? "true" : undefined}
+          {...fieldAria(error, "account-error", "new-email-hint")}
         />
         <button type="submit">{t("account.sendCode")}</button>
       </form>

@@ -5,7 +5,8 @@ import type { Child, FC } from "hono/jsx";
 import type { Tenant } from "../directory";
 import type { MessageKey } from "../i18n";
 import { journeyPaths } from "../journeys/paths";
-import { ErrorMessage, Layout } from "../ui/layout";
+import { ErrorMessage } from "../ui/form-errors";
+import { Layout } from "../ui/layout";
 import type { PageContext } from "../ui/page";
 
 export const SECTIONS = ["profile", "email", "password", "sessions", "apps", "consents", "data", "delete"] as const;
@@ -63,19 +64,6 @@ export const AccountFrame: FC<{
     </Layout>
   );
 };
-
-/** A text field's error, tied to its input by id. */
-export const FieldError: FC<{ id: string; message: string | null | undefined }> = ({ id, message }) =>
-  message ? (
-    <p class="field-error" id={id}>
-      {message}
-    </p>
-  ) : null;
-
-/** Attributes that tie an input to its error (aria-describedby, aria-invalid). */
-export function invalidIf(errorId: string, error: string | null | undefined) {
-  return error ? { "aria-describedby": errorId, "aria-invalid": "true" as const } : {};
-}
 
 /** A date and time in the page's language, in UTC (the server does not know the user's zone). */
 export function formatTime(page: PageContext, seconds: number): string {

@@ -11,9 +11,10 @@ import { passwordIssue, type PasswordIssue } from "../passwords";
 import { userState } from "../sessions";
 import { takeBudget, type RateLimit } from "../throttle/rate-limit";
 import { CodeField } from "../ui/code-field";
+import { errorSummary, fieldAria, FieldError } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
 import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
-import { AccountFrame, FieldError, noticeOf, sectionPath } from "./frame";
+import { AccountFrame, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
 
@@ -99,10 +100,7 @@ const PasswordField = ({
       type="password"
       autocomplete={autocomplete}
       required
-      aria-describedby={
-        [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined
-      }
-      aria-invalid={error ? "true" : undefined}
+      {...fieldAria(error, `${id}-error`, hint ? `${id}-hint` : null)}
     />
     <FieldError id={`${id}-error`} message={error} />
   </>
@@ -116,7 +114,6 @@ function render(
   const { page, tenant, user, csrf } = account;
   const { t } = page;
   const errors = options.errors ?? {};
-  const failed = Object.values(errors).some(Boolean);
   const action = sectionPath(tenant, "password");
   // A hidden username lets password managers file the new password under the right account.
   const username = <input type="hidden" name="username" autocomplete="username" value={user.email ?? ""} />;
@@ -143,7 +140,7 @@ function render(
     </>
   );
   let body;
-  let summary = failed ? t("account.fixErrors") : null;
+  let summary = errorSummary(errors, t("account.fixErrors"));
   if (user.hasPassword) {
     body = (
       <form method="post" action={action} novalidate>

@@ -12,6 +12,7 @@ import {
 import type { AttributeDefinition, Tenant } from "../directory";
 import type { AppEnv } from "../env";
 import type { AttributeRequirement } from "../storage/schema";
+import { errorSummary } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
 import { AccountFrame, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
@@ -58,7 +59,6 @@ function render(
 ) {
   const { page, tenant, user, csrf } = account;
   const { t } = page;
-  const failed = Object.keys(errors).length > 0;
   return htmlPage(
     c,
     <AccountFrame
@@ -67,7 +67,7 @@ function render(
       section="profile"
       title={t("account.profileTitle")}
       notice={notice}
-      error={failed ? t("account.fixErrors") : null}
+      error={errorSummary(errors, t("account.fixErrors"))}
     >
       <dl class="facts">
         <dt>{t("account.email")}</dt>

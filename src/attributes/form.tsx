@@ -3,6 +3,7 @@
 // (aria-describedby), the typed value kept when the form comes back with errors.
 import type { FC } from "hono/jsx";
 import type { Translator } from "../i18n";
+import { fieldAria, FieldError } from "../ui/form-errors";
 import type { AttributeField } from "./fields";
 
 export const AttributeInputs: FC<{
@@ -15,13 +16,11 @@ export const AttributeInputs: FC<{
     {fields.map((field) => {
       const id = `attr-${field.name}`;
       const error = errors[field.name];
-      const describedBy = [field.hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
       const common = {
         id,
         name: field.name,
         required: field.required,
-        "aria-invalid": error ? "true" : undefined,
-        "aria-describedby": describedBy || undefined,
+        ...fieldAria(error, `${id}-error`, field.hint ? `${id}-hint` : null),
       };
       const label = field.required ? field.label : `${field.label} (${t("common.optional")})`;
       if (field.input === "checkbox")
@@ -31,11 +30,7 @@ export const AttributeInputs: FC<{
               <input type="checkbox" {...common} checked={values[field.name] === "on"} />
               <span>{label}</span>
             </label>
-            {error ? (
-              <p class="field-error" id={`${id}-error`}>
-                {error}
-              </p>
-            ) : null}
+            <FieldError id={`${id}-error`} message={error} />
           </div>
         );
       return (
@@ -64,11 +59,7 @@ export const AttributeInputs: FC<{
               maxlength={field.input === "number" || field.input === "date" ? undefined : field.maxLength}
             />
           )}
-          {error ? (
-            <p class="field-error" id={`${id}-error`}>
-              {error}
-            </p>
-          ) : null}
+          <FieldError id={`${id}-error`} message={error} />
         </div>
       );
     })}

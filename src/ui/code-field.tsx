@@ -4,6 +4,7 @@
 // one-time-code input tied by aria-describedby to its hint and, when the code is wrong,
 // to the message that says so.
 import type { FC } from "hono/jsx";
+import { fieldAria, FieldError } from "./form-errors";
 
 export const CodeField: FC<{
   label: string;
@@ -21,9 +22,6 @@ export const CodeField: FC<{
   /** The form's error summary, which also describes the input while the code is wrong. */
   summaryId?: string;
 }> = ({ label, hint, value, autofocus, error, errorId, summaryId }) => {
-  const describedBy = [hint ? "code-hint" : null, ...(error ? [errorId ?? "code-error", summaryId] : [])]
-    .filter(Boolean)
-    .join(" ");
   return (
     <>
       <label for="code">{label}</label>
@@ -44,14 +42,9 @@ export const CodeField: FC<{
         required
         autofocus={autofocus}
         value={value ?? ""}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={error ? "true" : undefined}
+        {...fieldAria(error, [errorId ?? "code-error", summaryId], hint ? "code-hint" : null)}
       />
-      {error && !errorId ? (
-        <p class="field-error" id="code-error">
-          {error}
-        </p>
-      ) : null}
+      {errorId ? null : <FieldError id="code-error" message={error} />}
     </>
   );
 };

@@ -2,16 +2,11 @@
 // The email code sign-in pages: the address, then the code (with a way to get a new one).
 import type { FC } from "hono/jsx";
 import { CodeField } from "../../ui/code-field";
-import { ErrorMessage, Layout } from "../../ui/layout";
+import { ErrorMessage, fieldAria } from "../../ui/form-errors";
+import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
 const ERROR_ID = "email-code-error";
-
-/** aria attributes of an input whose value the page's error is about. */
-function invalid(error: string | null | undefined, hint?: string) {
-  const ids = [hint, error ? ERROR_ID : null].filter(Boolean).join(" ");
-  return { "aria-invalid": error ? "true" : undefined, "aria-describedby": ids || undefined };
-}
 
 export const EmailCodeRequestPage: FC<{
   page: PageContext;
@@ -40,7 +35,7 @@ export const EmailCodeRequestPage: FC<{
           maxlength={254}
           value={email}
           autofocus
-          {...invalid(error)}
+          {...fieldAria(error, ERROR_ID)}
         />
         <button type="submit">{t("emailCode.sendCode")}</button>
       </form>

@@ -4,33 +4,22 @@
 import type { FC } from "hono/jsx";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../passwords";
 import { CodeField } from "../../ui/code-field";
-import { ErrorMessage, Layout } from "../../ui/layout";
+import { ErrorMessage, errorSummary, fieldAria, FieldError } from "../../ui/form-errors";
+import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
 export type FieldErrors = Partial<Record<"email" | "code" | "password" | "confirm", string>>;
 
 const SUMMARY_ID = "reset-errors";
 
-function invalid(errors: FieldErrors, name: keyof FieldErrors, extra?: string) {
-  const ids = [extra, errors[name] ? `${name}-error` : null, SUMMARY_ID].filter(Boolean);
-  return errors[name]
-    ? { "aria-invalid": "true", "aria-describedby": ids.join(" ") }
-    : extra
-      ? { "aria-describedby": extra }
-      : {};
+/** The aria attributes of a field: its hint, and while it is wrong its error and the summary. */
+function invalid(errors: FieldErrors, name: keyof FieldErrors, hint?: string) {
+  return fieldAria(errors[name], [`${name}-error`, SUMMARY_ID], hint);
 }
-
-const FieldError: FC<{ name: keyof FieldErrors; errors: FieldErrors }> = ({ name, errors }) =>
-  errors[name] ? (
-    <p class="field-error" id={`${name}-error`}>
-      {errors[name]}
-    </p>
-  ) : null;
 
 /** The summary above a form: one message, or "correct the fields" when fields carry their own. */
 function summaryOf(page: PageContext, errors: FieldErrors, message: string | null | undefined): string | null {
-  if (message) return message;
-  return Object.keys(errors).length ? page.t("passwordReset.fixErrors") : null;
+  return errorSummary(errors, page.t("passwordReset.fixErrors"), message);
 }
 
 export const RequestResetPage: FC<{
@@ -61,7 +50,7 @@ export const RequestResetPage: FC<{
           autofocus
           {...invalid(errors, "email")}
         />
-        <FieldError name="email" errors={errors} />
+        <FieldError id="email-error" message={errors.email} />
         <button type="submit">{t("passwordReset.sendCode")}</button>
       </form>
     </Layout>
@@ -109,7 +98,7 @@ export const ChooseNewPasswordPage: FC<{
           autofocus={Boolean(code)}
           {...invalid(errors, "password", "password-hint")}
         />
-        <FieldError name="password" errors={errors} />
+        <FieldError id="password-error" message={errors.password} />
         <label for="confirm">{t("passwordReset.confirmPassword")}</label>
         <input
           id="confirm"
@@ -120,7 +109,7 @@ export const ChooseNewPasswordPage: FC<{
           maxlength={PASSWORD_MAX_LENGTH}
           {...invalid(errors, "confirm")}
         />
-        <FieldError name="confirm" errors={errors} />
+        <FieldError id="confirm-error" message={errors.confirm} />
         <button type="submit">{t("passwordReset.changePassword")}</button>
       </form>
       <div class="alternatives">
@@ -136,9 +125,7 @@ export const ResetExpiredPage: FC<{ page: PageContext; requestAgain: string }> =
   return (
     <Layout page={page} title={t("passwordReset.title")}>
       <h1>{t("passwordReset.title")}</h1>
-      <p class="error" role="alert">
-        {t("passwordReset.codeExpired")}
-      </p>
+      <ErrorMessage id={SUMMARY_ID} message={t("passwordReset.codeExpired")} />
       <p>
         <a href={requestAgain}>{t("passwordReset.requestAgain")}</a>
       </p>

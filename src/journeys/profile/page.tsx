@@ -3,7 +3,8 @@
 // of them is required.
 import type { FC } from "hono/jsx";
 import { AttributeInputs, type AttributeField } from "../../attributes";
-import { ErrorMessage, Layout } from "../../ui/layout";
+import { ErrorMessage } from "../../ui/form-errors";
+import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
 export const ProfilePage: FC<{

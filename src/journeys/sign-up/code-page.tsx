@@ -3,7 +3,8 @@
 // and email verification, each with its own texts.
 import type { FC } from "hono/jsx";
 import { CodeField } from "../../ui/code-field";
-import { ErrorMessage, Layout } from "../../ui/layout";
+import { ErrorMessage } from "../../ui/form-errors";
+import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
 export interface CodePageProps {

@@ -4,7 +4,8 @@
 // tied to its input; the summary at the top is announced when the page loads.
 import type { FC } from "hono/jsx";
 import { AttributeInputs, type AttributeField } from "../../attributes";
-import { ErrorMessage, Layout } from "../../ui/layout";
+import { ErrorMessage, fieldAria, FieldError } from "../../ui/form-errors";
+import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
 export interface SignUpFormState {
@@ -30,14 +31,6 @@ export interface SignUpPageProps {
   state: SignUpFormState;
 }
 
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p class="field-error" id={id}>
-      {message}
-    </p>
-  ) : null;
-}
-
 export const SignUpPage: FC<SignUpPageProps> = (props) => {
   const { page, state, legal } = props;
   const { t } = page;
@@ -49,7 +42,6 @@ export const SignUpPage: FC<SignUpPageProps> = (props) => {
       : legal.terms
         ? t("signUp.acceptTerms")
         : t("signUp.acceptPrivacy");
-  const invalid = (name: string) => (errors[name] ? "true" : undefined);
   return (
     <Layout page={page} title={t("signUp.title")}>
       <h1>{t("signUp.title")}</h1>
@@ -66,8 +58,7 @@ export const SignUpPage: FC<SignUpPageProps> = (props) => {
           maxlength={254}
           required
           value={values.email ?? ""}
-          aria-describedby={errors.email ? "email-error" : undefined}
-          aria-invalid={invalid("email")}
+          {...fieldAria(errors.email, "email-error")}
         />
         <FieldError id="email-error" message={errors.email} />
         <label for="password">{t("signUp.password")}</label>
@@ -81,8 +72,7 @@ export const SignUpPage: FC<SignUpPageProps> = (props) => {
           autocomplete="new-password"
           minlength={props.passwordMinLength}
           required
-          aria-describedby={errors.password ? "password-hint password-error" : "password-hint"}
-          aria-invalid={invalid("password")}
+          {...fieldAria(errors.password, "password-error", "password-hint")}
         />
         <FieldError id="password-error" message={errors.password} />
         <AttributeInputs fields={props.fields} values={values} errors={attributeErrors} t={t} />
@@ -110,8 +100,7 @@ export const SignUpPage: FC<SignUpPageProps> = (props) => {
                 value="on"
                 required
                 checked={values.legal === "on"}
-                aria-describedby={errors.legal ? "legal-links legal-error" : "legal-links"}
-                aria-invalid={invalid("legal")}
+                {...fieldAria(errors.legal, "legal-error", "legal-links")}
               />
               <span>{legalLabel}</span>
             </label>
