@@ -4,11 +4,10 @@
 import type { Context } from "hono";
 import { openDirectory, type Directory, type Tenant, type UserRecord } from "../directory";
 import type { AppEnv } from "../env";
-import { csrfToken, csrfValid } from "../http/csrf";
-import { readHostedForm } from "../http/forms";
+import { csrfToken } from "../http/csrf";
+import { readStandaloneForm } from "../http/standalone-form";
 import { currentSession, forgetSessionCookie, type CurrentSession } from "../sessions";
 import { pageContext, type PageContext } from "../ui/page";
-import { errorPage } from "../ui/render";
 import { startAccountSignIn } from "./client";
 import { sectionPath, type Section } from "./frame";
 
@@ -28,14 +27,9 @@ export async function withAccount(c: Context<AppEnv>, section: Section, handle: 
   const tenant = c.var.tenant;
   let form: Record<string, string> = {};
   if (c.req.method === "POST") {
-    const read = await readHostedForm(c);
-    if (!read.ok) {
-      if (read.reason === "cross_site") return errorPage(c, 403, "common.refusedTitle", "common.crossSite");
-      if (read.reason === "too_large") return errorPage(c, 413, "common.refusedTitle", "common.formTooLarge");
-      return errorPage(c, 400, "common.refusedTitle", "common.formExpired");
-    }
-    if (!csrfValid(c, read.form.csrf)) return errorPage(c, 403, "common.refusedTitle", "common.formExpired");
-    form = read.form;
+    const read = await readStandaloneForm(c);
+    if (read instanceof Response) return read;
+    form = read;
   }
   const directory = openDirectory(c.env, tenant, c.var.stats);
   const session = await currentSession(c, tenant);

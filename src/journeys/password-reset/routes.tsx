@@ -7,11 +7,11 @@ import { Hono, type Context } from "hono";
 import { CODE_PATTERN, peekChallenge } from "../../challenges";
 import { normalizeEmail } from "../../directory";
 import type { AppEnv } from "../../env";
-import { csrfToken, csrfValid } from "../../http/csrf";
-import { readHostedForm } from "../../http/forms";
+import { csrfToken } from "../../http/csrf";
+import { readStandaloneForm } from "../../http/standalone-form";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordIssue } from "../../passwords";
 import { pageContext, type PageContext } from "../../ui/page";
-import { errorPage, htmlPage } from "../../ui/render";
+import { htmlPage } from "../../ui/render";
 import { interactionPath, journeyPaths } from "../paths";
 import { ChooseNewPasswordPage, RequestResetPage, ResetDonePage, ResetExpiredPage, type FieldErrors } from "./page";
 import { emailBudget } from "./journey-email";
@@ -21,18 +21,6 @@ export const passwordResetRoutes = new Hono<AppEnv>();
 
 /** Longer than any password the policy allows: beyond it, nothing is hashed. */
 const MAX_PASSWORD_TYPED = 4 * PASSWORD_MAX_LENGTH;
-
-/** The form's fields, or the error page for a form that is not ours. */
-async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | Response> {
-  const read = await readHostedForm(c);
-  if (!read.ok) {
-    if (read.reason === "cross_site") return errorPage(c, 403, "common.refusedTitle", "common.crossSite");
-    if (read.reason === "too_large") return errorPage(c, 413, "common.refusedTitle", "common.formTooLarge");
-    return errorPage(c, 400, "common.refusedTitle", "common.formExpired");
-  }
-  if (!csrfValid(c, read.form.csrf)) return errorPage(c, 403, "common.refusedTitle", "common.formExpired");
-  return read.form;
-}
 
 function requestPath(c: Context<AppEnv>, interactionId: string | null): string {
   return journeyPaths.passwordReset(c.var.tenant, interactionId ?? undefined);
@@ -67,7 +55,7 @@ passwordResetRoutes.get("/", async (c) => {
 });
 
 passwordResetRoutes.post("/", async (c) => {
-  const form = await readForm(c);
+  const form = await readStandaloneForm(c);
   if (form instanceof Response) return form;
   const tenant = c.var.tenant;
   const page = await pageContext(c);
@@ -144,7 +132,7 @@ passwordResetRoutes.get("/:flowId", async (c) => {
 });
 
 passwordResetRoutes.post("/:flowId", async (c) => {
-  const form = await readForm(c);
+  const form = await readStandaloneForm(c);
   if (form instanceof Response) return form;
   const tenant = c.var.tenant;
   const page = await pageContext(c);

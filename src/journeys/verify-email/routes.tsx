@@ -11,8 +11,8 @@ import { Hono, type Context } from "hono";
 import { CODE_PATTERN, CODE_TTL_SECONDS, peekChallenge } from "../../challenges";
 import { openDirectory, type UserRecord } from "../../directory";
 import type { AppEnv } from "../../env";
-import { csrfToken, csrfValid } from "../../http/csrf";
-import { readHostedForm } from "../../http/forms";
+import { csrfToken } from "../../http/csrf";
+import { readStandaloneForm } from "../../http/standalone-form";
 import { interactionExpired, interactionPage, withInteraction } from "../../interaction/guard";
 import { saveInteraction, type Interaction } from "../../interaction/state";
 import { currentSession } from "../../sessions";
@@ -176,14 +176,9 @@ verifyEmailLinkRoutes.get("/:flow", async (c) => {
 
 verifyEmailLinkRoutes.post("/:flow", async (c) => {
   const tenant = c.var.tenant;
-  const read = await readHostedForm(c);
-  if (!read.ok) {
-    if (read.reason === "cross_site") return errorPage(c, 403, "common.refusedTitle", "common.crossSite");
-    if (read.reason === "too_large") return errorPage(c, 413, "common.refusedTitle", "common.formTooLarge");
-    return errorPage(c, 400, "common.refusedTitle", "common.formExpired");
-  }
-  if (!csrfValid(c, read.form.csrf)) return errorPage(c, 403, "common.refusedTitle", "common.formExpired");
-  const code = (read.form.code ?? "").slice(0, 32);
+  const form = await readStandaloneForm(c);
+  if (form instanceof Response) return form;
+  const code = (form.code ?? "").slice(0, 32);
   const result = await verifyEmailCode(c, tenant, c.req.param("flow"), code, "link");
   if (result.outcome === "wrong_code") return errorPage(c, 400, "verifyEmail.linkTitle", "verifyEmail.linkWrong");
   if (result.outcome === "expired") return errorPage(c, 400, "verifyEmail.linkTitle", "verifyEmail.linkExpired");
