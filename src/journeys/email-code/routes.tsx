@@ -12,7 +12,7 @@ import { browserDevice, signInToInteraction } from "../../interaction/sign-in";
 import { saveInteraction, type Interaction } from "../../interaction/state";
 import { PASSWORD_ACR } from "../../oidc/discovery";
 import { errorPage, htmlPage } from "../../ui/render";
-import { emailBudget } from "../password-reset/journey-email";
+import { emailBudget } from "../journey-email";
 import { interactionPath, journeyPaths } from "../paths";
 import { EmailCodeEntryPage, EmailCodeRequestPage } from "./page";
 import { sendSignInCode, signInWithEmailCode } from "./sign-in";

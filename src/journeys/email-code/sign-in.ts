@@ -8,7 +8,7 @@ import type { Directory, Tenant, User } from "../../directory";
 import type { AppEnv } from "../../env";
 import { clientIpOf } from "../../http/client-ip";
 import type { Locale } from "../../i18n";
-import { sendJourneyEmail } from "../password-reset/journey-email";
+import { sendJourneyEmail } from "../journey-email";
 
 /** What an email code challenge holds: whose code it is (null: nobody's, no email went out). */
 export interface EmailCodeChallenge {

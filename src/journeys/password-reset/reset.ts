@@ -8,7 +8,7 @@ import type { AppEnv } from "../../env";
 import { clientIpOf } from "../../http/client-ip";
 import type { Locale } from "../../i18n";
 import { userState } from "../../sessions";
-import { sendJourneyEmail } from "./journey-email";
+import { sendJourneyEmail } from "../journey-email";
 
 /** What a reset challenge holds: whose password it resets (null: nobody, no email went out). */
 export interface ResetChallenge {

@@ -14,7 +14,7 @@ import { pageContext, type PageContext } from "../../ui/page";
 import { htmlPage } from "../../ui/render";
 import { interactionPath, journeyPaths } from "../paths";
 import { ChooseNewPasswordPage, RequestResetPage, ResetDonePage, ResetExpiredPage, type FieldErrors } from "./page";
-import { emailBudget } from "./journey-email";
+import { emailBudget } from "../journey-email";
 import { finishReset, resetDonePath, resetFlowPath, returnInteraction, startReset, type ResetChallenge } from "./reset";
 
 export const passwordResetRoutes = new Hono<AppEnv>();

@@ -5,7 +5,6 @@ import type { Context } from "hono";
 import { checkChallenge, CODE_TTL_SECONDS, dropChallenge, peekChallenge, startChallenge } from "../../challenges";
 import {
   ConflictError,
-  normalizeEmail,
   openDirectory,
   type ConsentRecordInput,
   type Directory,
@@ -19,11 +18,9 @@ import { browserDevice, signInToInteraction } from "../../interaction/sign-in";
 import { saveInteraction, type Interaction } from "../../interaction/state";
 import { PASSWORD_ACR } from "../../oidc/discovery";
 import { hashPassword } from "../../passwords";
-import { throttleNetwork } from "../../signin/password";
-import { EMAIL_JOURNEYS_PER_NETWORK, EMAILS_PER_ADDRESS, takeBudget } from "../../throttle/rate-limit";
+import { absoluteUrl, emailBudgetNetworkFirst, sendJourneyEmail } from "../journey-email";
 import { journeyPaths } from "../paths";
 import type { SignUpSubmission } from "./form";
-import { absoluteUrl, sendJourneyEmail } from "./send-email";
 
 /** What waits in the challenge until the code comes back. */
 export interface PendingSignUp {
@@ -46,26 +43,11 @@ export function withoutPending(interaction: Interaction, journey: keyof Interact
 }
 
 /**
- * Budgets: sign-ups from one network, and emails to one address. Both are taken for
+ * Budgets: sign-ups from one network, and emails to one address. They are taken for
  * every submission, whether or not the address has an account, so the answers match.
  */
-async function takeSignUpBudgets(c: Ctx, tenant: Tenant, email: string) {
-  const ip = clientIpOf(c.req.raw);
-  const network = await takeBudget(
-    c.env,
-    tenant.id,
-    `sign-up:${ip ? throttleNetwork(ip) : "unknown"}`,
-    EMAIL_JOURNEYS_PER_NETWORK,
-    c.var.stats,
-  );
-  if (!network.allowed) return network;
-  return takeBudget(
-    c.env,
-    tenant.id,
-    `email:sign-up:${normalizeEmail(email) ?? email}`,
-    EMAILS_PER_ADDRESS,
-    c.var.stats,
-  );
+function takeSignUpBudgets(c: Ctx, tenant: Tenant, email: string) {
+  return emailBudgetNetworkFirst(c, tenant, "sign-up", email);
 }
 
 /** Emails the code, or, when the address has an account, a notice to its owner: same work either way. */
@@ -101,7 +83,7 @@ export async function beginSignUp(
   locale: Locale,
 ): Promise<{ outcome: "sent" | "expired" } | { outcome: "throttled"; retryAfter: number }> {
   const budget = await takeSignUpBudgets(c, tenant, submission.email);
-  if (!budget.allowed) return { outcome: "throttled", retryAfter: Math.max(1, budget.retryAfter) };
+  if (!budget.allowed) return { outcome: "throttled", retryAfter: budget.retryAfter };
   const data: PendingSignUp = {
     email: submission.email,
     passwordHash: await hashPassword(submission.password),
@@ -132,7 +114,7 @@ export async function resendSignUpCode(
   const data = await peekChallenge<PendingSignUp>(c.env, tenant.id, "sign-up", pending.flowId, c.var.stats);
   if (!data) return { outcome: "expired_code" };
   const budget = await takeSignUpBudgets(c, tenant, data.email);
-  if (!budget.allowed) return { outcome: "throttled", retryAfter: Math.max(1, budget.retryAfter) };
+  if (!budget.allowed) return { outcome: "throttled", retryAfter: budget.retryAfter };
   await dropChallenge(c.env, tenant.id, "sign-up", pending.flowId);
   const flow = await startChallenge(c.env, tenant.id, "sign-up", data, { stats: c.var.stats });
   const next: Pending = { flowId: flow.flowId, email: data.email };

@@ -7,10 +7,8 @@ import { normalizeEmail, openDirectory, type Tenant, type User } from "../../dir
 import type { AppEnv } from "../../env";
 import { clientIpOf } from "../../http/client-ip";
 import type { Locale } from "../../i18n";
-import { throttleNetwork } from "../../signin/password";
-import { EMAIL_JOURNEYS_PER_NETWORK, EMAILS_PER_ADDRESS, takeBudget } from "../../throttle/rate-limit";
+import { absoluteUrl, emailBudgetNetworkFirst, sendJourneyEmail } from "../journey-email";
 import { journeyPaths } from "../paths";
-import { absoluteUrl, sendJourneyEmail } from "../sign-up/send-email";
 
 /** What the challenge holds: whose address, and which address (a changed one needs a new code). */
 export interface PendingVerification {
@@ -29,14 +27,8 @@ export async function sendVerificationCode(
   previousFlowId?: string,
 ): Promise<{ sent: true; flowId: string; email: string } | { sent: false; retryAfter: number }> {
   const email = user.email!;
-  const ip = clientIpOf(c.req.raw);
-  for (const [key, limit] of [
-    [`verify-email:${ip ? throttleNetwork(ip) : "unknown"}`, EMAIL_JOURNEYS_PER_NETWORK],
-    [`email:verify-email:${normalizeEmail(email) ?? email}`, EMAILS_PER_ADDRESS],
-  ] as const) {
-    const budget = await takeBudget(c.env, tenant.id, key, limit, c.var.stats);
-    if (!budget.allowed) return { sent: false, retryAfter: Math.max(1, budget.retryAfter) };
-  }
+  const budget = await emailBudgetNetworkFirst(c, tenant, "verify-email", email);
+  if (!budget.allowed) return { sent: false, retryAfter: budget.retryAfter };
   if (previousFlowId) await dropChallenge(c.env, tenant.id, "verify-email", previousFlowId);
   const data: PendingVerification = { userId: user.id, email };
   const flow = await startChallenge(c.env, tenant.id, "verify-email", data, { stats: c.var.stats });
