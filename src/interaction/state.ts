@@ -41,6 +41,13 @@ export interface Interaction {
   pending: Partial<Record<"signUp" | "verifyEmail" | "emailCode", { flowId: string; email: string }>>;
 }
 
+/** The interaction's pending challenges without one journey's: changes for saveInteraction. */
+export function withoutPending(interaction: Interaction, journey: keyof Interaction["pending"]) {
+  const pending = { ...interaction.pending };
+  delete pending[journey];
+  return { pending };
+}
+
 type AnyContext = Context<AppEnv>;
 
 function store(env: Env, tenant: Tenant, id: string, stats?: RequestStats) {

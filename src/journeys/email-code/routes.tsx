@@ -9,7 +9,7 @@ import type { AppEnv } from "../../env";
 import { emailCodeOffered } from "../../interaction/flow";
 import { interactionExpired, interactionPage, withInteraction } from "../../interaction/guard";
 import { browserDevice, signInToInteraction } from "../../interaction/sign-in";
-import { saveInteraction, type Interaction } from "../../interaction/state";
+import { saveInteraction, withoutPending, type Interaction } from "../../interaction/state";
 import { PASSWORD_ACR } from "../../oidc/discovery";
 import { errorPage, htmlPage } from "../../ui/render";
 import { emailBudget } from "../journey-email";
@@ -172,14 +172,13 @@ emailCodeRoutes.post("/code", (c) =>
       if (outcome.reason === "expired") return again(400, t("emailCode.codeExpired"), "");
       return again(400, t("emailCode.codeWrong", { attempts: outcome.attemptsLeft }), "");
     }
-    const { emailCode: _used, ...otherPending } = interaction.pending;
     const saved = await signInToInteraction(
       c,
       tenant,
       interaction,
       outcome.user.id,
       { amr: ["otp"], acr: PASSWORD_ACR },
-      { pending: otherPending },
+      withoutPending(interaction, "emailCode"),
     );
     if (!saved) return interactionExpired(c);
     device.remember();

@@ -15,7 +15,7 @@ import type { AppEnv } from "../../env";
 import { clientIpOf } from "../../http/client-ip";
 import type { Locale } from "../../i18n";
 import { browserDevice, signInToInteraction } from "../../interaction/sign-in";
-import { saveInteraction, type Interaction } from "../../interaction/state";
+import { saveInteraction, withoutPending, type Interaction } from "../../interaction/state";
 import { PASSWORD_ACR } from "../../oidc/discovery";
 import { hashPassword } from "../../passwords";
 import { absoluteUrl, emailBudgetNetworkFirst, sendJourneyEmail } from "../journey-email";
@@ -34,13 +34,6 @@ export interface PendingSignUp {
 
 type Ctx = Context<AppEnv>;
 type Pending = NonNullable<Interaction["pending"]["signUp"]>;
-
-/** The interaction's pending challenges without one journey's. */
-export function withoutPending(interaction: Interaction, journey: keyof Interaction["pending"]) {
-  const pending = { ...interaction.pending };
-  delete pending[journey];
-  return { pending };
-}
 
 /**
  * Budgets: sign-ups from one network, and emails to one address. They are taken for

@@ -14,14 +14,14 @@ import { CODE_PATTERN, CODE_TTL_SECONDS } from "../../challenges";
 import { openDirectory, type Tenant } from "../../directory";
 import type { AppEnv } from "../../env";
 import { interactionExpired, interactionPage, withInteraction } from "../../interaction/guard";
-import { saveInteraction, type Interaction } from "../../interaction/state";
+import { saveInteraction, withoutPending, type Interaction } from "../../interaction/state";
 import { errorPage, htmlPage } from "../../ui/render";
 import { PASSWORD_MIN_LENGTH } from "../../passwords";
 import { interactionPath, journeyPaths } from "../paths";
 import { CodePage } from "./code-page";
 import { legalDocumentsOf, readSignUpForm } from "./form";
 import { SignUpPage, type SignUpFormState } from "./page";
-import { beginSignUp, finishSignUp, resendSignUpCode, withoutPending } from "./flow";
+import { beginSignUp, finishSignUp, resendSignUpCode } from "./flow";
 import { interactionClient } from "../../account/client";
 
 export const signUpRoutes = new Hono<AppEnv>();

@@ -14,14 +14,13 @@ import type { AppEnv } from "../../env";
 import { csrfToken } from "../../http/csrf";
 import { readStandaloneForm } from "../../http/standalone-form";
 import { interactionExpired, interactionPage, withInteraction } from "../../interaction/guard";
-import { saveInteraction, type Interaction } from "../../interaction/state";
+import { saveInteraction, withoutPending, type Interaction } from "../../interaction/state";
 import { currentSession } from "../../sessions";
 import { pageContext } from "../../ui/page";
 import { NoticePage } from "../../ui/pages/messages";
 import { errorPage, htmlPage } from "../../ui/render";
 import { interactionPath, journeyPaths } from "../paths";
 import { CodePage } from "../sign-up/code-page";
-import { withoutPending } from "../sign-up/flow";
 import { sendVerificationCode, verifyEmailCode, type PendingVerification } from "./flow";
 import { ConfirmLinkPage } from "./link-page";
 
