@@ -38,6 +38,11 @@ export interface AppVariables {
   stats: RequestStats;
   /** Set by the per-tenant router once the slug in the path resolved. */
   tenant: Tenant;
+  /**
+   * CSP form-action source of the app a hosted page's forms may end up at (set by the
+   * interaction guard from the request's redirect_uri); unset, forms stay on this origin.
+   */
+  formActionTarget?: string;
 }
 
 export interface AppEnv {

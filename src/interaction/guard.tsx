@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { readHostedForm } from "../http/forms";
 import { pageContext, type PageContext } from "../ui/page";
+import { formActionSource } from "../ui/headers";
 import { errorPage } from "../ui/render";
 import { csrfMatches, loadInteraction, type Interaction } from "./state";
 
@@ -24,6 +25,9 @@ export async function withInteraction(
 ): Promise<Response> {
   const interaction = await loadInteraction(c, c.var.tenant, c.req.param("id") ?? "");
   if (!interaction) return interactionExpired(c);
+  // Its forms end, through redirects, at the app: the page's form-action must allow it.
+  const target = formActionSource(interaction.request.redirectUri);
+  if (target) c.set("formActionTarget", target);
   if (c.req.method !== "POST") return handle(interaction, {});
   const read = await readHostedForm(c);
   if (!read.ok) {

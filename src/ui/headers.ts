@@ -8,12 +8,15 @@ export interface PageSecurityOptions {
 }
 
 /**
- * Chromium applies form-action to the redirects that follow a form submission too, so
- * the 303 back to the app after signing in, consenting or signing out must be allowed:
- * any https address, and loopback http for apps in development. The pages know no more
- * about the app here; a page that does passes `formAction` instead.
+ * The CSP source for a redirect URI: its origin, or for a native app's private-use scheme
+ * (which has no origin) the scheme. Chromium applies form-action to the redirects that
+ * follow a form submission too, so a sign-in form must allow the app it ends up at.
  */
-const REDIRECTS_AFTER_FORMS = "https: http://localhost:* http://127.0.0.1:* http://[::1]:*";
+export function formActionSource(redirectUri: string): string | undefined {
+  if (!URL.canParse(redirectUri)) return undefined;
+  const url = new URL(redirectUri);
+  return url.origin === "null" ? url.protocol : url.origin;
+}
 
 export function pageHeaders(options: PageSecurityOptions = {}): Record<string, string> {
   const policy = [
@@ -21,7 +24,7 @@ export function pageHeaders(options: PageSecurityOptions = {}): Record<string, s
     "style-src 'self'",
     "img-src 'self' https: data:",
     options.script ? "script-src 'self'" : "script-src 'none'",
-    `form-action 'self' ${options.formAction ?? REDIRECTS_AFTER_FORMS}`,
+    options.formAction ? `form-action 'self' ${options.formAction}` : "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");

@@ -17,7 +17,8 @@ export function htmlPage(
   status: ContentfulStatusCode = 200,
   options: PageSecurityOptions = {},
 ): Response | Promise<Response> {
-  return c.html(body, status, pageHeaders(options));
+  const formAction = options.formAction ?? c.get("formActionTarget");
+  return c.html(body, status, pageHeaders({ ...options, ...(formAction ? { formAction } : {}) }));
 }
 
 /** An error page whose title and message come from the catalog. */

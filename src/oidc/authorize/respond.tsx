@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { pageContext } from "../../ui/page";
 import { errorPage, htmlPage } from "../../ui/render";
+import { formActionSource } from "../../ui/headers";
 import { FormPostPage } from "../../ui/pages/form-post";
 import { safeDescription } from "../errors";
 import type { ResponseTarget } from "./request";
@@ -22,13 +23,11 @@ export async function authorizationResponse(
     iss: issuer,
   };
   if (target.responseMode === "form_post") {
-    const url = new URL(target.redirectUri);
-    // A native app's private-use scheme has no origin ("null"): allow its scheme instead.
-    const origin = url.origin === "null" ? url.protocol : url.origin;
+    const origin = formActionSource(target.redirectUri);
     const page = await pageContext(c, target.uiLocales);
     return htmlPage(c, <FormPostPage page={page} action={target.redirectUri} fields={fields} />, 200, {
       script: true,
-      formAction: origin,
+      ...(origin ? { formAction: origin } : {}),
     });
   }
   const url = new URL(target.redirectUri);

@@ -13,6 +13,7 @@ import {
   expireEphemeral,
   OTHER_REDIRECT,
   PASSWORD,
+  REDIRECT,
   sessionCookieName,
   world,
   type World,
@@ -50,6 +51,25 @@ async function onSignInPage(params = codeRequest(w.app)) {
 }
 
 describe("security headers", () => {
+  it("lets an interaction's forms end at its app's origin and nowhere else; other pages post to this origin only", async () => {
+    const formAction = (response: Response) =>
+      (response.headers.get("Content-Security-Policy") ?? "").match(/form-action ([^;]*)/)?.[1];
+    const signIn = await onSignInPage();
+    // The sign-in ends with a 303 to the app, which Chromium checks against form-action.
+    expect(formAction(signIn.response)).toBe(`'self' ${new URL(REDIRECT).origin}`);
+    const signUp = await signIn.browser.fetch(`${signIn.interactionUrl}/sign-up`);
+    expect(signUp.status).toBe(200);
+    expect(formAction(signUp)).toBe(`'self' ${new URL(REDIRECT).origin}`);
+    const other = await onSignInPage(codeRequest(w.partner, { redirect_uri: OTHER_REDIRECT }));
+    expect(formAction(other.response)).toBe(`'self' ${new URL(OTHER_REDIRECT).origin}`);
+    for (const path of ["/t/acme/password-reset", "/t/acme/account"]) {
+      const response = await new Browser().navigate(path);
+      expect(response.status, path).toBe(200);
+      // The account page's sign-in returns to the account page: this origin.
+      expect(formAction(response), path).toMatch(/^'self'( https:\/\/latchkey\.test)?$/);
+    }
+  });
+
   it("every page sends CSP with frame-ancestors 'none', X-Frame-Options, Referrer-Policy and no-store", async () => {
     const signIn = await onSignInPage();
     expectPageHeaders(signIn.response, "sign-in page");
