@@ -3,7 +3,7 @@
 // the passwordless sign-in's challenges (single use, 10 minutes, 5 attempts) and are
 // told apart by their data: a code is only ever good for its user and its action.
 import type { Context } from "hono";
-import { checkChallenge, CODE_TTL_SECONDS, peekChallenge, startChallenge, type ChallengeResult } from "../challenges";
+import { checkChallenge, CODE_TTL_SECONDS, peekChallenge, startChallenge } from "../challenges";
 import type { AppEnv } from "../env";
 import { EMAILS_PER_ADDRESS, takeBudget } from "../throttle/rate-limit";
 import type { Account } from "./guard";
@@ -57,12 +57,21 @@ export async function pendingAccountCode(
   return data && data.userId === account.user.id && data.action === action ? flow : null;
 }
 
-/** Checks the code of a flow `pendingAccountCode` accepted (one attempt spent when wrong). */
-export function checkAccountCode(
+/**
+ * Checks the code of a flow `pendingAccountCode` accepted (one attempt spent when wrong):
+ * null when right; otherwise the message for the code field, and whether the form keeps
+ * the flow (a wrong code, attempts left) or the user must ask for a new code.
+ */
+export async function refuseAccountCode(
   c: Context<AppEnv>,
   account: Account,
   flow: string,
   code: string,
-): Promise<ChallengeResult<AccountCode>> {
-  return checkChallenge<AccountCode>(c.env, account.tenant.id, PURPOSE, flow, code, c.var.stats);
+): Promise<{ message: string; retry: boolean } | null> {
+  const result = await checkChallenge<AccountCode>(c.env, account.tenant.id, PURPOSE, flow, code, c.var.stats);
+  if (result.ok) return null;
+  const { t } = account.page;
+  return result.reason === "invalid"
+    ? { message: t("account.codeWrong", { attempts: result.attemptsLeft }), retry: true }
+    : { message: t("account.codeExpired"), retry: false };
 }

@@ -4,6 +4,7 @@
 // password hash or any other secret. Asked for by a form with the CSRF token, or by a
 // same-site GET (a link on our own pages).
 import { Hono, type Context } from "hono";
+import { presentUser } from "../admin/schemas/users";
 import type { AuditEvent } from "../directory";
 import type { AppEnv } from "../env";
 import { isCrossSite } from "../http/forms";
@@ -46,36 +47,11 @@ export async function accountExport(c: Context<AppEnv>, account: Account) {
     userState(c.env, tenant.id, user.id, c.var.stats).listSessions(),
     auditTrail(account),
   ]);
-  // Named field by field: a column added later is not exported until someone decides it should be.
   return {
     exported_at: new Date().toISOString(),
     tenant: tenant.slug,
-    profile: {
-      id: user.id,
-      email: user.email,
-      email_verified: user.emailVerified,
-      phone_number: user.phoneNumber,
-      phone_number_verified: user.phoneNumberVerified,
-      name: user.name,
-      given_name: user.givenName,
-      family_name: user.familyName,
-      middle_name: user.middleName,
-      nickname: user.nickname,
-      preferred_username: user.preferredUsername,
-      profile: user.profile,
-      picture: user.picture,
-      website: user.website,
-      gender: user.gender,
-      birthdate: user.birthdate,
-      zoneinfo: user.zoneinfo,
-      locale: user.locale,
-      address: user.address,
-      has_password: user.hasPassword,
-      created_at: iso(user.createdAt),
-      updated_at: iso(user.updatedAt),
-      last_sign_in_at: iso(user.lastSignInAt),
-      sign_in_count: user.signInCount,
-    },
+    // The representation admins see (src/admin/schemas/users.ts), named field by field.
+    profile: presentUser(user),
     custom_attributes: user.customAttributes,
     consent_records: consentRecords.map((r) => ({
       purpose: r.purpose,

@@ -13,7 +13,7 @@ import { pageContext } from "../ui/page";
 import { CodeField } from "../ui/code-field";
 import { errorSummary, fieldAria, FieldError } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
-import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
+import { pendingAccountCode, refuseAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
@@ -155,17 +155,13 @@ deleteSection.post("/", (c) =>
       if (!flow) return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
       if (!code) errors.code = t("account.codeMissing");
       if (Object.keys(errors).length) return render(c, account, { errors, flow, typedCode: code, status: 400 });
-      const result = await checkAccountCode(c, account, flow, code);
-      if (!result.ok) {
-        if (result.reason === "invalid")
-          return render(c, account, {
-            errors: { code: t("account.codeWrong", { attempts: result.attemptsLeft }) },
-            flow,
-            typedCode: code,
-            status: 400,
-          });
-        return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
-      }
+      const refusal = await refuseAccountCode(c, account, flow, code);
+      if (refusal)
+        return render(c, account, {
+          errors: { code: refusal.message },
+          ...(refusal.retry ? { flow, typedCode: code } : {}),
+          status: 400,
+        });
     }
 
     const oldEmail = user.email;

@@ -13,7 +13,7 @@ import { takeBudget, type RateLimit } from "../throttle/rate-limit";
 import { CodeField } from "../ui/code-field";
 import { errorSummary, fieldAria, FieldError } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
-import { checkAccountCode, pendingAccountCode, sendAccountCode } from "./account-code";
+import { pendingAccountCode, refuseAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
 import { sendAccountEmail } from "./mail";
@@ -277,17 +277,13 @@ passwordSection.post("/set", (c) =>
     if (!code) errors.code = t("account.codeMissing");
     // Judged before the code, so a typo in the password costs no attempt.
     if (Object.keys(errors).length) return render(c, account, { errors, flow, typedCode: code, status: 400 });
-    const result = await checkAccountCode(c, account, flow, code);
-    if (!result.ok) {
-      if (result.reason === "invalid")
-        return render(c, account, {
-          errors: { code: t("account.codeWrong", { attempts: result.attemptsLeft }) },
-          flow,
-          typedCode: code,
-          status: 400,
-        });
-      return render(c, account, { errors: { code: t("account.codeExpired") }, status: 400 });
-    }
+    const refusal = await refuseAccountCode(c, account, flow, code);
+    if (refusal)
+      return render(c, account, {
+        errors: { code: refusal.message },
+        ...(refusal.retry ? { flow, typedCode: code } : {}),
+        status: 400,
+      });
     return passwordReplaced(c, account, next, "user.password_set");
   }),
 );
