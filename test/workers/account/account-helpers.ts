@@ -8,6 +8,7 @@ import { formatOpaque } from "../../../src/tokens";
 import { BASE } from "../helpers";
 import { Browser, findForm } from "../flows/browser";
 import { PASSWORD, sessionCookieName } from "../flows/fixtures";
+import { codeIn, emailsTo, type SentEmail } from "../journeys/journey-helpers";
 
 export const SLUG = "acme";
 export const ACCOUNT = `/t/${SLUG}/account`;
@@ -51,13 +52,8 @@ export async function post(browser: Browser, page: string, actionPart: string, v
 }
 
 /** The newest email to `to`, from the dev outbox table. */
-export async function lastEmail(to: string): Promise<{ subject: string; text: string } | null> {
-  const row = await env.DB.prepare(
-    "SELECT subject, text_body AS text FROM dev_outbox WHERE recipient = ? ORDER BY rowid DESC LIMIT 1",
-  )
-    .bind(to.toLowerCase())
-    .first<{ subject: string; text: string }>();
-  return row ?? null;
+export async function lastEmail(to: string): Promise<SentEmail | null> {
+  return (await emailsTo(to))[0] ?? null;
 }
 
 export async function emailCount(to: string): Promise<number> {
@@ -70,9 +66,8 @@ export async function emailCount(to: string): Promise<number> {
 /** The 6-digit code of the newest email to `to`. */
 export async function codeSentTo(to: string): Promise<string> {
   const email = await lastEmail(to);
-  const code = /\b(\d{6})\b/.exec(email?.text ?? "")?.[1];
-  expect(code, `no code in the last email to ${to}`).toBeDefined();
-  return code!;
+  expect(email, `no email to ${to}`).not.toBeNull();
+  return codeIn(email!);
 }
 
 export async function tenant(slug = SLUG): Promise<Tenant> {

@@ -85,40 +85,8 @@ export async function openSignUp(
   return page.text();
 }
 
-export interface SentEmail {
-  recipient: string;
-  subject: string;
-  text: string;
-  html: string;
-}
-
-/** Emails sent to `to`, newest first (insertion order). */
-export async function emailsTo(to: string): Promise<SentEmail[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT recipient, subject, text_body, html_body FROM dev_outbox WHERE recipient = ? ORDER BY rowid DESC",
-  )
-    .bind(to.toLowerCase())
-    .all<{ recipient: string; subject: string; text_body: string; html_body: string }>();
-  return results.map((r) => ({ recipient: r.recipient, subject: r.subject, text: r.text_body, html: r.html_body }));
-}
-
-export async function lastEmailTo(to: string): Promise<SentEmail> {
-  const [email] = await emailsTo(to);
-  expect(email, `no email to ${to}`).toBeDefined();
-  return email!;
-}
-
-export function codeIn(email: SentEmail): string {
-  const code = /^\s+(\d{6})$/m.exec(email.text)?.[1];
-  expect(code, `no code in: ${email.text}`).toBeDefined();
-  return code!;
-}
-
-export function linkIn(email: SentEmail): URL {
-  const link = /^(https?:\/\/\S+)$/m.exec(email.text)?.[1];
-  expect(link, `no link in: ${email.text}`).toBeDefined();
-  return new URL(link!);
-}
+// The dev outbox readers are shared with the other journey suites.
+export { codeIn, emailsTo, lastEmailTo, linkIn, type SentEmail } from "./journey-helpers";
 
 export async function countRows(sql: string, ...params: unknown[]): Promise<number> {
   const row = await env.DB.prepare(sql)
