@@ -9,6 +9,7 @@ import type { AppEnv, Env } from "../env";
 import { startInteraction } from "../interaction/state";
 import { interactionPath, journeyPaths } from "../journeys/paths";
 import type { AuthorizationRequest } from "../oidc/authorize/request";
+import { builtInClient } from "../clients/built-in";
 
 export const ACCOUNT_CLIENT_ID = "latchkey-account";
 
@@ -24,35 +25,7 @@ function isAccountUrl(env: Env, tenant: Pick<Tenant, "slug">, url: string): bool
 
 /** The reserved client, as the interaction pages see it. */
 export function accountClient(tenant: Tenant): Client {
-  return {
-    tenantId: tenant.id,
-    clientId: ACCOUNT_CLIENT_ID,
-    clientName: tenant.displayName,
-    applicationType: "web",
-    firstParty: true,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    grantTypes: [],
-    responseTypes: [],
-    tokenEndpointAuthMethod: "none",
-    scope: "",
-    jwksUri: null,
-    jwks: null,
-    idTokenSignedResponseAlg: "ES256",
-    logoUri: null,
-    clientUri: null,
-    policyUri: null,
-    tosUri: null,
-    contacts: [],
-    requirePushedAuthorizationRequests: false,
-    accessTokenTtl: null,
-    idTokenTtl: null,
-    refreshTokenTtl: null,
-    refreshTokenIdleTtl: null,
-    emailCodeSignIn: null,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  return builtInClient({ tenantId: tenant.id, clientId: ACCOUNT_CLIENT_ID, clientName: tenant.displayName });
 }
 
 /**

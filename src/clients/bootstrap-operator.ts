@@ -4,37 +4,17 @@
 import { MANAGEMENT_SCOPES } from "../admin/management-resource";
 import { SYSTEM_TENANT_ID } from "../config";
 import type { Client } from "../directory";
+import { builtInClient } from "./built-in";
 import type { Env } from "../env";
 
 export function bootstrapOperator(env: Env, clientId: string): Client | null {
   if (!env.ADMIN_CLIENT_ID || !env.ADMIN_CLIENT_SECRET || clientId !== env.ADMIN_CLIENT_ID) return null;
-  return {
-    tenantId: SYSTEM_TENANT_ID,
-    clientId: env.ADMIN_CLIENT_ID,
-    clientName: "Bootstrap operator",
-    applicationType: "web",
-    firstParty: true,
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    grantTypes: ["client_credentials"],
-    responseTypes: [],
-    tokenEndpointAuthMethod: "client_secret_basic",
-    scope: Object.keys(MANAGEMENT_SCOPES).join(" "),
-    jwksUri: null,
-    jwks: null,
-    idTokenSignedResponseAlg: "ES256",
-    logoUri: null,
-    clientUri: null,
-    policyUri: null,
-    tosUri: null,
-    contacts: [],
-    emailCodeSignIn: null,
-    requirePushedAuthorizationRequests: false,
-    accessTokenTtl: null,
-    idTokenTtl: null,
-    refreshTokenTtl: null,
-    refreshTokenIdleTtl: null,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  return builtInClient(
+    { tenantId: SYSTEM_TENANT_ID, clientId: env.ADMIN_CLIENT_ID, clientName: "Bootstrap operator" },
+    {
+      grantTypes: ["client_credentials"],
+      tokenEndpointAuthMethod: "client_secret_basic",
+      scope: Object.keys(MANAGEMENT_SCOPES).join(" "),
+    },
+  );
 }
