@@ -12,6 +12,7 @@ import { Layout } from "../ui/layout";
 import { pageContext } from "../ui/page";
 import { CodeField } from "../ui/code-field";
 import { errorSummary, fieldAria, FieldError } from "../ui/form-errors";
+import { PasswordField } from "../ui/password-field";
 import { htmlPage } from "../ui/render";
 import { pendingAccountCode, refuseAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, sectionPath } from "./frame";
@@ -55,16 +56,7 @@ function render(
       <form method="post" action={action} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <input type="hidden" name="username" autocomplete="username" value={user.email ?? ""} />
-        <label for="password">{t("account.currentPassword")}</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          {...fieldAria(errors.password, "password-error")}
-        />
-        <FieldError id="password-error" message={errors.password} />
+        <PasswordField label={t("account.currentPassword")} autocomplete="current-password" error={errors.password} />
         {confirm}
         <button type="submit" class="danger">
           {t("account.deleteSubmit")}

@@ -12,7 +12,7 @@ import { clientIpOf } from "../http/client-ip";
 import { throttleNetwork } from "../signin/password";
 import { EMAIL_JOURNEYS_PER_NETWORK, EMAILS_PER_ADDRESS, takeBudget } from "../throttle/rate-limit";
 import { CodeField } from "../ui/code-field";
-import { fieldAria } from "../ui/form-errors";
+import { EmailField } from "../ui/email-field";
 import { htmlPage } from "../ui/render";
 import { AccountFrame, noticeOf, sectionPath } from "./frame";
 import { withAccount, type Account } from "./guard";
@@ -49,19 +49,15 @@ function addressForm(
       <p>{t("account.currentEmail", { email: user.email ?? t("account.none") })}</p>
       <form method="post" action={sectionPath(tenant, "email")} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
-        <label for="new-email">{t("account.newEmail")}</label>
-        <span class="hint" id="new-email-hint">
-          {t("account.newEmailHint")}
-        </span>
-        <input
+        <EmailField
           id="new-email"
-          name="email"
-          type="email"
+          label={t("account.newEmail")}
+          hint={t("account.newEmailHint")}
           autocomplete="email"
-          required
           maxlength={254}
           value={typed}
-          {...fieldAria(error, "account-error", "new-email-hint")}
+          error={error}
+          errorId="account-error"
         />
         <button type="submit">{t("account.sendCode")}</button>
       </form>

@@ -11,7 +11,8 @@ import { passwordIssue, type PasswordIssue } from "../passwords";
 import { userState } from "../sessions";
 import { takeBudget, type RateLimit } from "../throttle/rate-limit";
 import { CodeField } from "../ui/code-field";
-import { errorSummary, fieldAria, FieldError } from "../ui/form-errors";
+import { errorSummary } from "../ui/form-errors";
+import { PasswordField } from "../ui/password-field";
 import { htmlPage } from "../ui/render";
 import { pendingAccountCode, refuseAccountCode, sendAccountCode } from "./account-code";
 import { AccountFrame, noticeOf, sectionPath } from "./frame";
@@ -70,42 +71,6 @@ function newPasswordErrors(t: Translator["t"], next: string, confirm: string, cu
   return errors;
 }
 
-const PasswordField = ({
-  t,
-  id,
-  name,
-  label,
-  autocomplete,
-  error,
-  hint,
-}: {
-  t: Translator["t"];
-  id: string;
-  name: string;
-  label: MessageKey;
-  autocomplete: string;
-  error: string | undefined;
-  hint?: MessageKey;
-}) => (
-  <>
-    <label for={id}>{t(label)}</label>
-    {hint ? (
-      <span class="hint" id={`${id}-hint`}>
-        {t(hint)}
-      </span>
-    ) : null}
-    <input
-      id={id}
-      name={name}
-      type="password"
-      autocomplete={autocomplete}
-      required
-      {...fieldAria(error, `${id}-error`, hint ? `${id}-hint` : null)}
-    />
-    <FieldError id={`${id}-error`} message={error} />
-  </>
-);
-
 function render(
   c: Context<AppEnv>,
   account: Account,
@@ -120,19 +85,17 @@ function render(
   const newFields = (
     <>
       <PasswordField
-        t={t}
         id="new-password"
         name="new_password"
-        label="account.newPassword"
+        label={t("account.newPassword")}
         autocomplete="new-password"
         error={errors.new}
-        hint="account.newPasswordHint"
+        hint={t("account.newPasswordHint")}
       />
       <PasswordField
-        t={t}
         id="confirm-password"
         name="confirm_password"
-        label="account.confirmPassword"
+        label={t("account.confirmPassword")}
         autocomplete="new-password"
         error={errors.confirm}
       />
@@ -147,10 +110,9 @@ function render(
         <input type="hidden" name="csrf" value={csrf} />
         {username}
         <PasswordField
-          t={t}
           id="current-password"
           name="current_password"
-          label="account.currentPassword"
+          label={t("account.currentPassword")}
           autocomplete="current-password"
           error={errors.current}
         />

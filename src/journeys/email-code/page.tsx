@@ -2,7 +2,8 @@
 // The email code sign-in pages: the address, then the code (with a way to get a new one).
 import type { FC } from "hono/jsx";
 import { CodeField } from "../../ui/code-field";
-import { ErrorMessage, fieldAria } from "../../ui/form-errors";
+import { EmailField } from "../../ui/email-field";
+import { ErrorMessage } from "../../ui/form-errors";
 import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 
@@ -25,17 +26,14 @@ export const EmailCodeRequestPage: FC<{
       <form method="post" action={action} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <ErrorMessage id={ERROR_ID} message={error} />
-        <label for="email">{t("emailCode.email")}</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
+        <EmailField
+          label={t("emailCode.email")}
           autocomplete="username"
-          required
           maxlength={254}
           value={email}
           autofocus
-          {...fieldAria(error, ERROR_ID)}
+          error={error}
+          errorId={ERROR_ID}
         />
         <button type="submit">{t("emailCode.sendCode")}</button>
       </form>

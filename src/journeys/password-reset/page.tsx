@@ -4,18 +4,15 @@
 import type { FC } from "hono/jsx";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../passwords";
 import { CodeField } from "../../ui/code-field";
-import { ErrorMessage, errorSummary, fieldAria, FieldError } from "../../ui/form-errors";
+import { EmailField } from "../../ui/email-field";
+import { ErrorMessage, errorSummary } from "../../ui/form-errors";
 import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
+import { PasswordField } from "../../ui/password-field";
 
 export type FieldErrors = Partial<Record<"email" | "code" | "password" | "confirm", string>>;
 
 const SUMMARY_ID = "reset-errors";
-
-/** The aria attributes of a field: its hint, and while it is wrong its error and the summary. */
-function invalid(errors: FieldErrors, name: keyof FieldErrors, hint?: string) {
-  return fieldAria(errors[name], [`${name}-error`, SUMMARY_ID], hint);
-}
 
 /** The summary above a form: one message, or "correct the fields" when fields carry their own. */
 function summaryOf(page: PageContext, errors: FieldErrors, message: string | null | undefined): string | null {
@@ -38,19 +35,15 @@ export const RequestResetPage: FC<{
       <form method="post" action={action} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <ErrorMessage id={SUMMARY_ID} message={summaryOf(page, errors, message)} />
-        <label for="email">{t("passwordReset.email")}</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
+        <EmailField
+          label={t("passwordReset.email")}
           autocomplete="username"
-          required
           maxlength={254}
           value={email}
           autofocus
-          {...invalid(errors, "email")}
+          error={errors.email}
+          summaryId={SUMMARY_ID}
         />
-        <FieldError id="email-error" message={errors.email} />
         <button type="submit">{t("passwordReset.sendCode")}</button>
       </form>
     </Layout>
@@ -83,33 +76,25 @@ export const ChooseNewPasswordPage: FC<{
           error={errors.code}
           summaryId={SUMMARY_ID}
         />
-        <label for="password">{t("passwordReset.newPassword")}</label>
-        <span class="hint" id="password-hint">
-          {t("passwordReset.passwordHint", { min: PASSWORD_MIN_LENGTH })}
-        </span>
-        <input
-          id="password"
-          name="password"
-          type="password"
+        <PasswordField
+          label={t("passwordReset.newPassword")}
+          hint={t("passwordReset.passwordHint", { min: PASSWORD_MIN_LENGTH })}
           autocomplete="new-password"
-          required
           minlength={PASSWORD_MIN_LENGTH}
           maxlength={PASSWORD_MAX_LENGTH}
           autofocus={Boolean(code)}
-          {...invalid(errors, "password", "password-hint")}
+          error={errors.password}
+          summaryId={SUMMARY_ID}
         />
-        <FieldError id="password-error" message={errors.password} />
-        <label for="confirm">{t("passwordReset.confirmPassword")}</label>
-        <input
+        <PasswordField
           id="confirm"
           name="confirm"
-          type="password"
+          label={t("passwordReset.confirmPassword")}
           autocomplete="new-password"
-          required
           maxlength={PASSWORD_MAX_LENGTH}
-          {...invalid(errors, "confirm")}
+          error={errors.confirm}
+          summaryId={SUMMARY_ID}
         />
-        <FieldError id="confirm-error" message={errors.confirm} />
         <button type="submit">{t("passwordReset.changePassword")}</button>
       </form>
       <div class="alternatives">

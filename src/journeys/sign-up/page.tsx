@@ -4,9 +4,11 @@
 // tied to its input; the summary at the top is announced when the page loads.
 import type { FC } from "hono/jsx";
 import { AttributeInputs, type AttributeField } from "../../attributes";
+import { EmailField } from "../../ui/email-field";
 import { ErrorMessage, fieldAria, FieldError } from "../../ui/form-errors";
 import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
+import { PasswordField } from "../../ui/password-field";
 
 export interface SignUpFormState {
   /** What the user typed (never the password). */
@@ -49,32 +51,20 @@ export const SignUpPage: FC<SignUpPageProps> = (props) => {
       <form method="post" action={props.action} novalidate>
         <input type="hidden" name="csrf" value={props.csrf} />
         <ErrorMessage id="sign-up-error" message={state.summary} />
-        <label for="email">{t("signUp.email")}</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
+        <EmailField
+          label={t("signUp.email")}
           autocomplete="email"
           maxlength={254}
-          required
           value={values.email ?? ""}
-          {...fieldAria(errors.email, "email-error")}
+          error={errors.email}
         />
-        <FieldError id="email-error" message={errors.email} />
-        <label for="password">{t("signUp.password")}</label>
-        <span class="hint" id="password-hint">
-          {t("signUp.passwordHint", { min: props.passwordMinLength })}
-        </span>
-        <input
-          id="password"
-          name="password"
-          type="password"
+        <PasswordField
+          label={t("signUp.password")}
+          hint={t("signUp.passwordHint", { min: props.passwordMinLength })}
           autocomplete="new-password"
           minlength={props.passwordMinLength}
-          required
-          {...fieldAria(errors.password, "password-error", "password-hint")}
+          error={errors.password}
         />
-        <FieldError id="password-error" message={errors.password} />
         <AttributeInputs fields={props.fields} values={values} errors={attributeErrors} t={t} />
         {legal.terms || legal.privacy ? (
           <div>

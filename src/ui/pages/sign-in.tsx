@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import type { FC } from "hono/jsx";
+import { EmailField } from "../email-field";
 import { ErrorMessage, Layout } from "../layout";
 import type { PageContext } from "../page";
+import { PasswordField } from "../password-field";
 
 /** Where the sign-in page's alternatives lead, when the tenant and app offer them. */
 export interface SignInAlternatives {
@@ -29,28 +31,20 @@ export const SignInPage: FC<SignInPageProps> = ({ page, clientName, action, csrf
       <form method="post" action={action} novalidate>
         <input type="hidden" name="csrf" value={csrf} />
         <ErrorMessage id="sign-in-error" message={error} />
-        <label for="email">{t("signIn.email")}</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
+        <EmailField
+          label={t("signIn.email")}
           autocomplete="username"
-          required
           value={email}
           autofocus={!email}
-          aria-describedby={error ? "sign-in-error" : undefined}
-          aria-invalid={error ? "true" : undefined}
+          error={error}
+          errorId="sign-in-error"
         />
-        <label for="password">{t("signIn.password")}</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
+        <PasswordField
+          label={t("signIn.password")}
           autocomplete="current-password"
-          required
           autofocus={Boolean(email)}
-          aria-describedby={error ? "sign-in-error" : undefined}
-          aria-invalid={error ? "true" : undefined}
+          error={error}
+          errorId="sign-in-error"
         />
         <button type="submit">{t("signIn.submit")}</button>
       </form>
