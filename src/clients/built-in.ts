@@ -24,6 +24,7 @@ export function builtInClient(identity: Identity, own: Partial<Client> = {}): Cl
     tosUri: null,
     contacts: [],
     emailCodeSignIn: null,
+    mfaPolicy: null,
     requirePushedAuthorizationRequests: false,
     accessTokenTtl: null,
     idTokenTtl: null,

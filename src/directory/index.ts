@@ -10,6 +10,7 @@ import { auditRepository } from "./audit";
 import { clientsRepository } from "./clients";
 import { consentRecordsRepository } from "./consent-records";
 import { consentsRepository } from "./consents";
+import { factorsRepository } from "./factors";
 import { resourcesRepository } from "./resources";
 import { rolesRepository } from "./roles";
 import { signingKeysRepository } from "./signing-keys";
@@ -40,6 +41,7 @@ class TenantDirectory {
   #appearance?: ReturnType<typeof appearanceRepository>;
   #attributes?: ReturnType<typeof attributesRepository>;
   #consentRecords?: ReturnType<typeof consentRecordsRepository>;
+  #factors?: ReturnType<typeof factorsRepository>;
 
   constructor(
     private readonly env: Env,
@@ -77,6 +79,9 @@ class TenantDirectory {
   get attributes() {
     return (this.#attributes ??= attributesRepository(this.db, this.tenantId));
   }
+  get factors() {
+    return (this.#factors ??= factorsRepository(this.db, this.tenantId));
+  }
   get appearance() {
     return (this.#appearance ??= appearanceRepository(this.env, this.db, this.tenantId, this.stats));
   }
@@ -99,6 +104,8 @@ export type { AuditEvent, AuditEventInput } from "./audit";
 export type { Appearance, BrandingRecord, BrandingSettings } from "./appearance";
 export type { AttributeDefinition, AttributeDefinitionInput } from "./attributes";
 export type { ConsentRecord, ConsentRecordInput } from "./consent-records";
+export type { FactorSummary, Passkey, PasskeyInput, TotpAuthenticator } from "./factors";
+export { hasStrongFactor } from "./factors";
 export type { SigningKeyRecord, SigningKeyChanges } from "./signing-keys";
 export { ConflictError, UnknownReferenceError } from "./errors";
 export { normalizeEmail } from "./email";

@@ -9,6 +9,7 @@ import { uniqueViolation } from "../storage/errors";
 import { newId } from "../storage/ids";
 import { consents, passwordCredentials, userRoles, users } from "../storage/schema";
 import { normalizeEmail } from "./email";
+import { removeAllFactorStatements } from "./factors";
 import { auditStatements, type AuditEventInput } from "./audit";
 import { consentRecordStatements, type ConsentRecordInput } from "./consent-records";
 import { ConflictError } from "./errors";
@@ -262,6 +263,7 @@ export function usersRepository(db: Database, tenantId: string) {
         db.delete(passwordCredentials).where(ofUser(passwordCredentials)),
         db.delete(consents).where(ofUser(consents)),
         db.delete(userRoles).where(ofUser(userRoles)),
+        ...removeAllFactorStatements(db, tenantId, id),
         ...auditStatements(db, tenantId, audit && { ...audit, userId: id }),
       ]);
       return erased.length > 0;

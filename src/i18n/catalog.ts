@@ -9,6 +9,9 @@ import { common } from "./messages/common";
 import { emailCode } from "./messages/email-code";
 import { emails } from "./messages/emails";
 import { logout } from "./messages/logout";
+import { mfa } from "./messages/mfa";
+import { passkeys } from "./messages/passkeys";
+import { authenticators } from "./messages/authenticators";
 import { passwordReset } from "./messages/password-reset";
 import { profile } from "./messages/profile";
 import { signIn } from "./messages/sign-in";
@@ -28,6 +31,9 @@ export const AREAS = {
   account,
   emails,
   attributes,
+  mfa,
+  passkeys,
+  authenticators,
 } as const;
 
 type KeysOf<A> = A extends AreaMessages<infer K> ? K : never;

@@ -3,7 +3,7 @@
 // endpoints page through with their cursors.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-export type IdPrefix = "ten" | "usr" | "sec" | "res" | "rol" | "evt" | "cli" | "cns" | "msg";
+export type IdPrefix = "ten" | "usr" | "sec" | "res" | "rol" | "evt" | "cli" | "cns" | "msg" | "totp";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -10,6 +10,16 @@ import { foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex 
 const createdAt = () => integer("created_at").notNull();
 const updatedAt = () => integer("updated_at").notNull();
 
+export const MFA_POLICIES = ["off", "optional", "required", "adaptive"] as const;
+export type MfaPolicy = (typeof MFA_POLICIES)[number];
+
+/** ISO 3166-1 alpha-2 countries, autonomous system numbers and CIDR ranges (v4 or v6). */
+export interface RiskDenyList {
+  countries: string[];
+  asns: number[];
+  ip_ranges: string[];
+}
+
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   slug: text("slug").notNull().unique(),
@@ -57,6 +67,16 @@ export const tenants = sqliteTable("tenants", {
     .default(sql`'[]'`),
   /** Audit events older than this are deleted by the hourly job, deleted users' included. */
   auditRetentionDays: integer("audit_retention_days").notNull().default(365),
+  // Strong authentication (docs/mfa/).
+  /** When sign-in asks for a second factor; clients may override. */
+  mfaPolicy: text("mfa_policy", { enum: MFA_POLICIES }).notNull().default("optional"),
+  /** Adaptive policy: a risk score at or above this (0-100) asks for a second factor. */
+  riskThreshold: integer("risk_threshold").notNull().default(50),
+  /** Adaptive policy: sign-ins from these always count as risky. */
+  riskDenyList: text("risk_deny_list", { mode: "json" })
+    .$type<RiskDenyList>()
+    .notNull()
+    .default(sql`'{"countries":[],"asns":[],"ip_ranges":[]}'`),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -186,6 +206,8 @@ export const clients = sqliteTable(
     refreshTokenIdleTtl: integer("refresh_token_idle_ttl"),
     /** Passwordless email-code sign-in for this app; NULL follows the tenant. */
     emailCodeSignIn: integer("email_code_sign_in", { mode: "boolean" }),
+    /** The second-factor policy for this app; NULL follows the tenant. */
+    mfaPolicy: text("mfa_policy", { enum: MFA_POLICIES }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -457,4 +479,63 @@ export const devOutbox = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("dev_outbox_recipient_idx").on(t.tenantId, t.recipient, t.id)],
+);
+
+// Second factors and passkeys (docs/mfa/). Each belongs to a user and goes with them.
+const ofUser = (t: { tenantId: ReturnType<typeof text>; userId: ReturnType<typeof text> }) =>
+  foreignKey({ columns: [t.tenantId, t.userId], foreignColumns: [users.tenantId, users.id] }).onDelete("cascade");
+
+/** WebAuthn credentials (passkeys): public keys only, nothing secret. */
+export const passkeys = sqliteTable(
+  "passkeys",
+  {
+    tenantId: text("tenant_id").notNull(),
+    /** The credential id (base64url), as the authenticator returns it. */
+    id: text("id").notNull(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    signCount: integer("sign_count").notNull().default(0),
+    transports: text("transports", { mode: "json" }).$type<string[]>().notNull(),
+    /** `multiDevice`: may be synced to other devices (backup eligible). */
+    deviceType: text("device_type", { enum: ["singleDevice", "multiDevice"] }).notNull(),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull(),
+    aaguid: text("aaguid"),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("passkeys_user_idx").on(t.tenantId, t.userId), ofUser(t)],
+);
+
+/** Authenticator apps (RFC 6238): the shared secret, sealed with a key only the Worker has. */
+export const totpAuthenticators = sqliteTable(
+  "totp_authenticators",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    secretSealed: text("secret_sealed").notNull(),
+    /** NULL until the user enters a first code: an unconfirmed app is no factor. */
+    confirmedAt: integer("confirmed_at"),
+    /** The last time step accepted: codes of this step or earlier are refused (replay). */
+    lastUsedStep: integer("last_used_step"),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [index("totp_authenticators_user_idx").on(t.tenantId, t.userId), ofUser(t)],
+);
+
+/** Single-use recovery codes, stored as SHA-256 hashes. */
+export const recoveryCodes = sqliteTable(
+  "recovery_codes",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    codeHash: text("code_hash").notNull(),
+    createdAt: createdAt(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId, t.codeHash] }), ofUser(t)],
 );

@@ -16,6 +16,7 @@ import { isScopeToken } from "../../oidc/scopes";
 import { described, nullableTimestamp, text, timestamp, tokenTtlSchema } from "./common";
 import * as z from "zod/mini";
 import { ACCOUNT_CLIENT_ID } from "../../account/client";
+import { MFA_POLICIES } from "../../storage/schema";
 
 const webUrl = z.string().check(
   z.superRefine((value, ctx) => {
@@ -84,6 +85,10 @@ const metadataShape = {
     z.nullable(z.boolean()),
     "Offer sign-in with a code sent by email in this app; null follows the tenant's email_code_sign_in",
   ),
+  mfa_policy: described(
+    z.nullable(z.enum(MFA_POLICIES)),
+    "When sign-in to this app asks for a second factor (off, optional, required, adaptive); null follows the tenant's mfa_policy",
+  ),
 };
 
 /** Defaults from RFC 7591 section 2 where it has them. */
@@ -111,6 +116,7 @@ export const CLIENT_DEFAULTS: ClientRuleInput & Omit<ClientApiMetadata, keyof Cl
   refresh_token_ttl: null,
   refresh_token_idle_ttl: null,
   email_code_sign_in: null,
+  mfa_policy: null,
 };
 
 const fullMetadataSchema = z.object(metadataShape);
@@ -170,6 +176,7 @@ export const clientSchema = z.object({
   refresh_token_ttl: z.nullable(z.int()),
   refresh_token_idle_ttl: z.nullable(z.int()),
   email_code_sign_in: z.nullable(z.boolean()),
+  mfa_policy: z.nullable(z.enum(MFA_POLICIES)),
   client_id_issued_at: described(z.int(), "RFC 7591: seconds since the epoch"),
   created_at: timestamp,
   updated_at: timestamp,
@@ -241,6 +248,7 @@ export function toApiMetadata(client: Client): ClientApiMetadata {
     refresh_token_ttl: client.refreshTokenTtl,
     refresh_token_idle_ttl: client.refreshTokenIdleTtl,
     email_code_sign_in: client.emailCodeSignIn,
+    mfa_policy: client.mfaPolicy,
   };
 }
 
@@ -270,6 +278,7 @@ export function fromApiMetadata(clientId: string, meta: ClientApiMetadata): Clie
     refreshTokenTtl: meta.refresh_token_ttl,
     refreshTokenIdleTtl: meta.refresh_token_idle_ttl,
     emailCodeSignIn: meta.email_code_sign_in,
+    mfaPolicy: meta.mfa_policy,
   };
 }
 

@@ -49,6 +49,7 @@ export function clientMetadata(clientId: string, overrides: Partial<ClientMetada
     refreshTokenTtl: null,
     refreshTokenIdleTtl: null,
     emailCodeSignIn: null,
+    mfaPolicy: null,
     ...overrides,
   };
 }
