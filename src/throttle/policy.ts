@@ -11,6 +11,10 @@
 // before carries a device cookie and keeps its own small budget, so an attacker cannot
 // lock the real customer out (OWASP's device-cookie defence).
 //
+// Adaptive MFA reads how many attempts failed on an account in the last hour
+// (`recent`, kept across successes; a success refunds only its own attempt): see
+// src/mfa/risk/score.ts.
+//
 // Per IP: more than IP_MAX_FAILURES failures within IP_WINDOW refuse that address for
 // IP_BLOCK seconds, whatever account it tries.
 
@@ -19,6 +23,9 @@ export const BACKOFF_MAX_SECONDS = 30;
 export const DEVICE_MAX_FAILURES = 5;
 export const TRUSTED_DEVICES_KEPT = 20;
 export const IP_WINDOW = 15 * 60;
+/** Failed attempts remembered for the risk score: this long, at most this many. */
+export const RECENT_FAILURE_WINDOW = 60 * 60;
+export const RECENT_FAILURES_KEPT = 50;
 export const IP_MAX_FAILURES = 30;
 export const IP_BLOCK = 15 * 60;
 
@@ -32,6 +39,8 @@ export interface AccountState {
   lastFailureAt: number;
   /** Devices that signed in to this account (`addedAt`: their latest sign-in), with their own failure counts. */
   devices: Record<string, { addedAt: number; failures: number }>;
+  /** When counted attempts were made within RECENT_FAILURE_WINDOW, not reset by a success (older state: absent). */
+  recent?: number[];
 }
 
 export interface IpState {
@@ -44,6 +53,18 @@ export type Decision = { allowed: true; trustedDevice: boolean; lockedNow: boole
 
 export function emptyAccount(): AccountState {
   return { failures: 0, lastFailureAt: 0, devices: {} };
+}
+
+/** `recent` without what is older than the window, and `at` added when given. */
+function recentWith(state: AccountState, now: number, at?: number): number[] {
+  const kept = (state.recent ?? []).filter((t) => t > now - RECENT_FAILURE_WINDOW);
+  if (at !== undefined) kept.push(at);
+  return kept.slice(-RECENT_FAILURES_KEPT);
+}
+
+/** Attempts that failed on this account since `since` and within the last hour. */
+export function recentFailures(state: AccountState, now: number, since = 0): number {
+  return recentWith(state, now).filter((t) => t > since).length;
 }
 
 export function emptyIp(): IpState {
@@ -64,7 +85,10 @@ export function attemptAccount(
   const device = deviceId ? state.devices[deviceId] : undefined;
   if (device && device.failures < DEVICE_MAX_FAILURES) {
     const devices = { ...state.devices, [deviceId!]: { ...device, failures: device.failures + 1 } };
-    return { state: { ...state, devices }, decision: { allowed: true, trustedDevice: true, lockedNow: false } };
+    return {
+      state: { ...state, devices, recent: recentWith(state, now, now) },
+      decision: { allowed: true, trustedDevice: true, lockedNow: false },
+    };
   }
   let failures = state.failures;
   if (failures >= policy.threshold) {
@@ -77,7 +101,7 @@ export function attemptAccount(
     return { state, decision: { allowed: false, reason: "backoff", retryAfter: waitUntil - now } };
   const counted = failures + 1;
   return {
-    state: { ...state, failures: counted, lastFailureAt: now },
+    state: { ...state, failures: counted, lastFailureAt: now, recent: recentWith(state, now, now) },
     decision: { allowed: true, trustedDevice: false, lockedNow: counted === policy.threshold },
   };
 }
@@ -96,7 +120,9 @@ export function succeedAccount(
     .slice(0, TRUSTED_DEVICES_KEPT);
   // A success from a known device leaves the untrusted count (an attacker's) alone.
   const failures = trusted ? state.failures : 0;
-  return { ...state, failures, devices: Object.fromEntries(kept) };
+  // The success's own attempt was counted as a failure: take one back (the latest).
+  const recent = recentWith(state, now).slice(0, -1);
+  return { ...state, failures, devices: Object.fromEntries(kept), recent };
 }
 
 export function attemptIp(state: IpState, now: number): { state: IpState; decision: Decision } {

@@ -1,12 +1,16 @@
 // The Durable Object that holds sign-in throttling state: one per (tenant, login) and one
-// per (tenant, IP). One writer at a time makes the counting exact under concurrency.
+// per (tenant, IP); one per (tenant, user) for second-factor attempts and one for the
+// adaptive-MFA history of the account (src/mfa/risk). One writer at a time makes the
+// counting exact under concurrency.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { emptyHistory, recordSignIn, type RiskHistory, type SignInFacts } from "../mfa/risk/history";
 import {
   attemptAccount,
   attemptIp,
   emptyAccount,
   emptyIp,
+  recentFailures,
   succeedAccount,
   succeedIp,
   type AccountState,
@@ -56,6 +60,23 @@ export class SignInThrottle extends DurableObject<Env> {
     if (stored) await this.ctx.storage.put("ip", succeedIp(stored, at));
   }
 
+  /** Attempts that failed on this account since `since` (Unix seconds) within the last hour. */
+  async recentFailures(since: number): Promise<number> {
+    const stored = await this.ctx.storage.get<AccountState>("account");
+    return stored ? recentFailures(stored, now(), since) : 0;
+  }
+
+  /** The adaptive-MFA history of the account (in its own object, `{tenant}:risk:{user}`). */
+  async riskHistory(): Promise<RiskHistory> {
+    return (await this.ctx.storage.get<RiskHistory>("risk")) ?? emptyHistory();
+  }
+
+  /** A sign-in of the account completed with every factor it needed: remember its device and place. */
+  async recordRiskSignIn(facts: SignInFacts): Promise<void> {
+    const stored = (await this.ctx.storage.get<RiskHistory>("risk")) ?? emptyHistory();
+    await this.ctx.storage.put("risk", recordSignIn(stored, facts, now()));
+  }
+
   /**
    * A budget of `limit` uses per sliding `windowSeconds` (emails sent to one address,
    * sign-ups from one network, ...): spends one and says whether it was there to spend.
@@ -76,11 +97,14 @@ export class SignInThrottle extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     const account = await this.ctx.storage.get<AccountState>("account");
+    const risk = await this.ctx.storage.get<RiskHistory>("risk");
     const t = now();
     const devices = Object.fromEntries(
       Object.entries(account?.devices ?? {}).filter(([, device]) => device.addedAt > t - DEVICE_MEMORY_SECONDS),
     );
     await this.ctx.storage.deleteAll();
+    // An account's risk history forgets by itself (src/mfa/risk/history.ts): it stays.
+    if (risk) await this.ctx.storage.put("risk", risk);
     if (Object.keys(devices).length > 0) {
       await this.ctx.storage.put("account", { ...emptyAccount(), devices } satisfies AccountState);
       await this.ctx.storage.setAlarm(Date.now() + 30 * 86_400_000);

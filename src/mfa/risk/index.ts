@@ -1,8 +1,16 @@
 // Adaptive sign-in risk: how unusual this sign-in looks for this account, from what the
-// edge knows for free (request.cf), the device cookie and the account's history.
+// edge knows for free (request.cf), the device cookie and the account's history. The
+// scoring is pure (./score.ts); the history lives in the account's own SignInThrottle
+// object (`{tenant}:risk:{user}`), written only when a sign-in completes with every
+// factor it needed (recordCompletedSignIn), so a password alone never makes a browser
+// or a place known. docs/mfa/adaptive.md.
 import type { Context } from "hono";
-import type { Tenant, User } from "../../directory";
-import type { AppEnv } from "../../env";
+import { normalizeEmail, type Tenant, type User } from "../../directory";
+import type { AppEnv, Env } from "../../env";
+import { clientIpOf } from "../../http/client-ip";
+import { countCalls, type RequestStats } from "../../storage/database";
+import { factsOf } from "./history";
+import { scoreSignIn } from "./score";
 
 export interface RiskAssessment {
   /** 0-100. */
@@ -14,26 +22,56 @@ export interface RiskAssessment {
   signals: Record<string, unknown>;
 }
 
+function throttleObject(env: Env, name: string, stats: RequestStats | undefined) {
+  return countCalls(env.SIGN_IN_THROTTLE.get(env.SIGN_IN_THROTTLE.idFromName(name)), stats);
+}
+
+/** The account's adaptive-MFA history. */
+export function riskObject(env: Env, tenantId: string, userId: string, stats?: RequestStats) {
+  return throttleObject(env, `${tenantId}:risk:${userId}`, stats);
+}
+
+/**
+ * Failed attempts on the account in the last hour, since its last completed sign-in:
+ * passwords typed for its email (the password throttle, keyed by login) and second
+ * factors (keyed by user, src/mfa/sign-in.ts secondFactorThrottle).
+ */
+async function recentFailuresOf(env: Env, tenant: Tenant, user: User, since: number, stats?: RequestStats) {
+  const login = user.email ? (normalizeEmail(user.email) ?? user.email.trim().toLowerCase()).slice(0, 254) : null;
+  const counts = await Promise.all([
+    login ? throttleObject(env, `${tenant.id}:account:${login}`, stats).recentFailures(since) : 0,
+    throttleObject(env, `${tenant.id}:factor:${user.id}`, stats).recentFailures(since),
+  ]);
+  return counts[0] + counts[1];
+}
+
 export async function assessSignInRisk(
   c: Context<AppEnv>,
   tenant: Tenant,
-  _user: User,
-  _deviceId: string,
+  user: User,
+  deviceId: string,
 ): Promise<RiskAssessment> {
-  const country = (c.req.raw.cf as { country?: string } | undefined)?.country;
-  const denied = country !== undefined && tenant.riskDenyList.countries.includes(country);
-  return {
-    score: denied ? 100 : 0,
-    threshold: tenant.riskThreshold,
-    reasons: denied ? ["deny_list:country"] : [],
-    signals: { country: country ?? null },
-  };
+  const stats = c.var.stats;
+  const facts = factsOf(c.req.raw.cf, clientIpOf(c.req.raw), deviceId);
+  const history = await riskObject(c.env, tenant.id, user.id, stats).riskHistory();
+  const failures = await recentFailuresOf(c.env, tenant, user, history.lastSignInAt, stats);
+  const scored = scoreSignIn(
+    facts,
+    history,
+    failures,
+    { denyList: tenant.riskDenyList },
+    Math.floor(Date.now() / 1000),
+  );
+  return { ...scored, threshold: tenant.riskThreshold };
 }
 
 /** A sign-in completed (every factor it needed): the device and place become known. */
 export async function recordCompletedSignIn(
-  _c: Context<AppEnv>,
-  _tenant: Tenant,
-  _userId: string,
-  _deviceId: string,
-): Promise<void> {}
+  c: Context<AppEnv>,
+  tenant: Tenant,
+  userId: string,
+  deviceId: string,
+): Promise<void> {
+  const facts = factsOf(c.req.raw.cf, null, deviceId);
+  await riskObject(c.env, tenant.id, userId, c.var.stats).recordRiskSignIn(facts);
+}
