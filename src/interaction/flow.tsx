@@ -10,8 +10,11 @@ import { issuerFor } from "../config";
 import type { Client, Directory, Tenant, User } from "../directory";
 import type { AppEnv } from "../env";
 import { journeyPaths } from "../journeys/paths";
+import { levelOf } from "../mfa/levels";
+import { mfaPaths } from "../mfa/paths";
+import { requiredLevel } from "../mfa/sign-in";
 import { completeAuthorization } from "../oidc/authorize/complete";
-import { describeScopes, nextStep, promptNoneError, type Step } from "../oidc/authorize/decide";
+import { describeScopes, nextStep, promptNoneError, type DecisionInput, type Step } from "../oidc/authorize/decide";
 import type { AuthorizationRequest } from "../oidc/authorize/request";
 import { authorizationError } from "../oidc/authorize/respond";
 import { currentSession, type CurrentSession } from "../sessions";
@@ -20,6 +23,7 @@ import { SelectAccountPage } from "../ui/pages/select-account";
 import { SignInPage } from "../ui/pages/sign-in";
 import { htmlPage } from "../ui/render";
 import { interactionPage } from "./guard";
+import { browserDevice } from "./sign-in";
 import { finishInteraction, startInteraction, type Interaction } from "./state";
 
 type FlowContext = Context<AppEnv>;
@@ -38,6 +42,38 @@ export function emailCodeOffered(tenant: Tenant, client: Client): boolean {
   return client.emailCodeSignIn ?? tenant.emailCodeSignIn;
 }
 
+/** Steps past sign-in: where a session too weak for this app must be strengthened first. */
+const STEP_UP_CHECKED = new Set<Step>(["verify_email", "profile", "consent", "complete"]);
+
+/**
+ * Whether the session is weaker than this app needs. Right after signing in here, the
+ * policy was applied already (src/mfa/sign-in.ts) and only acr_values can ask for more;
+ * arriving by single sign-on, the app's own policy applies too.
+ */
+async function sessionTooWeak(
+  c: FlowContext,
+  tenant: Tenant,
+  directory: Directory,
+  client: Client,
+  request: AuthorizationRequest,
+  session: CurrentSession,
+  user: User,
+  interaction: Interaction | null,
+): Promise<boolean> {
+  const current = levelOf(session.session.acr);
+  const level = await requiredLevel(c, {
+    tenant,
+    directory,
+    client,
+    request,
+    user,
+    deviceId: (await browserDevice(c)).deviceId,
+    current,
+    applyPolicy: interaction?.authenticatedUserId !== session.userId,
+  });
+  return current < level;
+}
+
 export async function proceed(
   c: FlowContext,
   tenant: Tenant,
@@ -50,7 +86,7 @@ export async function proceed(
   const issuer = issuerFor(c.env, tenant.slug);
   const session = await currentSession(c, tenant);
   const user = session ? await directory.users.get(session.userId) : null;
-  const step = nextStep({
+  const decision: DecisionInput = {
     prompt: request.prompt,
     maxAge: request.maxAge,
     scopes: request.scopes,
@@ -61,8 +97,11 @@ export async function proceed(
     hintSubject,
     emailVerificationRequired: Boolean(user && tenant.requireVerifiedEmail && !user.emailVerified),
     profileAttributes: user ? profilingAttributes(tenant.profilingRules, user, request.scopes).map((a) => a.name) : [],
-    interaction,
-  });
+    interaction: interaction && { ...interaction, firstFactorPending: Boolean(interaction.firstFactor) },
+  };
+  let step = nextStep(decision);
+  if (session && user && STEP_UP_CHECKED.has(step) && (await sessionTooWeak(c, tenant, directory, client, request, session, user, interaction)))
+    step = nextStep({ ...decision, stepUpNeeded: true });
 
   if (step === "complete") {
     if (interaction && !(await finishInteraction(c, tenant, interaction)))
@@ -84,6 +123,7 @@ export async function proceed(
     const started = await startInteraction(c, tenant, request, hintSubject);
     return c.redirect(interactionPath(tenant, started), 303);
   }
+  if (step === "mfa") return c.redirect(mfaPaths.choose(tenant, interaction.id), 303);
   if (step === "verify_email") return c.redirect(journeyPaths.verifyEmail(tenant, interaction.id), 303);
   if (step === "profile") return c.redirect(journeyPaths.profile(tenant, interaction.id), 303);
   if (step === "create") return c.redirect(journeyPaths.signUp(tenant, interaction.id), 303);

@@ -9,13 +9,15 @@ import { issuerFor } from "../config";
 import { openDirectory } from "../directory";
 import type { AppEnv } from "../env";
 import { journeyRoutes } from "../journeys/routes";
-import { PASSWORD_ACR } from "../oidc/discovery";
 import { authorizationError } from "../oidc/authorize/respond";
 import { currentSession } from "../sessions";
 import { signInWithPassword } from "../signin/password";
 import { interactionPage, interactionExpired, withInteraction } from "./guard";
 import { interactionPath, proceed, renderStep } from "./flow";
-import { browserDevice, signInToInteraction } from "./sign-in";
+import { passkeySignInRoutes } from "../mfa/passkeys/sign-in-routes";
+import { mfaRoutes } from "../mfa/routes";
+import { afterFirstFactor } from "../mfa/sign-in";
+import { browserDevice } from "./sign-in";
 import { finishInteraction, saveInteraction, type Interaction } from "./state";
 
 export const interactionRoutes = new Hono<AppEnv>();
@@ -64,20 +66,26 @@ interactionRoutes.post("/:id/login", (c) =>
       if (outcome.reason === "blocked") return again(t("signIn.blocked"), 403);
       return again(t("signIn.invalid"), 401);
     }
-    const saved = await signInToInteraction(c, tenant, interaction, outcome.user.id, {
+    return afterFirstFactor(c, {
+      tenant,
+      directory,
+      client,
+      interaction,
+      user: outcome.user,
       amr: ["pwd"],
-      acr: PASSWORD_ACR,
+      method: "password",
     });
-    if (!saved) return interactionExpired(c);
-    device.remember();
-    return c.redirect(interactionPath(tenant, interaction), 303);
   }),
 );
 
 interactionRoutes.post("/:id/select-account", (c) =>
   withInteraction(c, async (interaction, form) => {
     const session = await currentSession(c, c.var.tenant);
-    const choice = form.choice === "other" || !session ? { forceLogin: true } : { accountChosenUserId: session.userId };
+    // "Use another account" also drops a first factor still waiting for its second.
+    const choice =
+      form.choice === "other" || !session
+        ? { forceLogin: true, firstFactor: null }
+        : { accountChosenUserId: session.userId };
     if (!(await saveInteraction(c, c.var.tenant, interaction, choice))) return interactionExpired(c);
     return c.redirect(interactionPath(c.var.tenant, interaction), 303);
   }),
@@ -121,4 +129,6 @@ interactionRoutes.post("/:id/consent", (c) =>
   }),
 );
 
+interactionRoutes.route("/:id/mfa", mfaRoutes);
+interactionRoutes.route("/:id/passkey", passkeySignInRoutes);
 interactionRoutes.route("/:id", journeyRoutes);

@@ -12,8 +12,18 @@ import { saveInteraction, type Interaction } from "./state";
 
 const DEVICE_COOKIE_TTL = 365 * 86_400;
 
-/** The browser's device id for throttling, and the cookie to set if it had none. */
-export async function browserDevice(c: Context<AppEnv>) {
+type BrowserDevice = { deviceId: string; remember: () => void };
+/** One answer per request: a browser without the cookie gets one new id, however often asked. */
+const devicesOfRequests = new WeakMap<Request, Promise<BrowserDevice>>();
+
+/** The browser's device id for throttling and risk, and the cookie to set if it had none. */
+export function browserDevice(c: Context<AppEnv>): Promise<BrowserDevice> {
+  let device = devicesOfRequests.get(c.req.raw);
+  if (!device) devicesOfRequests.set(c.req.raw, (device = readOrMintDevice(c)));
+  return device;
+}
+
+async function readOrMintDevice(c: Context<AppEnv>): Promise<BrowserDevice> {
   const known = await deviceIdOf(c.env.SIGNING_KEY_ENCRYPTION_KEY, readCookie(c, deviceCookie(c.env)));
   const fresh = known ? null : await newDeviceCookieValue(c.env.SIGNING_KEY_ENCRYPTION_KEY);
   return {

@@ -9,6 +9,7 @@ import type { Tenant } from "../directory";
 import { ephemeralStore } from "../ephemeral";
 import type { Env } from "../env";
 import type { AuthorizationRequest } from "../oidc/authorize/request";
+import type { PendingFirstFactor } from "../mfa/sign-in";
 import type { RequestStats } from "../storage/database";
 import { clearCookie, interactionCookie, readCookie, writeCookie } from "../sessions/cookies";
 
@@ -37,8 +38,10 @@ export interface Interaction {
   profileAskedUserId: string | null;
   /** "Use another account": ask for credentials even though a session exists. */
   forceLogin: boolean;
+  /** A first factor that passed, waiting for the second (src/mfa/sign-in.ts): no session yet. */
+  firstFactor: PendingFirstFactor | null;
   /** Code challenges in progress in this interaction, by journey (src/challenges). */
-  pending: Partial<Record<"signUp" | "verifyEmail" | "emailCode", { flowId: string; email: string }>>;
+  pending: Partial<Record<"signUp" | "verifyEmail" | "emailCode" | "emailFactor", { flowId: string; email: string }>>;
 }
 
 /** The interaction's pending challenges without one journey's: changes for saveInteraction. */
@@ -76,6 +79,7 @@ export async function startInteraction(
     consentedUserId: null,
     profileAskedUserId: null,
     forceLogin: false,
+    firstFactor: null,
     pending: {},
   };
   await store(c.env, tenant, id, c.var.stats).put(interaction, INTERACTION_TTL);

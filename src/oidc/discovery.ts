@@ -4,9 +4,8 @@ import { ASSERTION_ALGORITHMS } from "../clients/assertion";
 import type { Tenant } from "../directory";
 import { SIGNING_ALGS } from "../keys";
 import { STANDARD_SCOPES, USER_CLAIMS } from "./claims";
+import { ACR_VALUES_SUPPORTED } from "../mfa/levels";
 import { promptValuesFor } from "./authorize/request";
-
-export const PASSWORD_ACR = "urn:latchkey:loa:pwd";
 
 export function endpointsOf(issuer: string) {
   return {
@@ -62,7 +61,7 @@ export function discoveryDocument(
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
-    acr_values_supported: [PASSWORD_ACR],
+    acr_values_supported: ACR_VALUES_SUPPORTED,
     ui_locales_supported: ["en"],
   };
 }

@@ -8,9 +8,9 @@ import { openDirectory, normalizeEmail, type Client } from "../../directory";
 import type { AppEnv } from "../../env";
 import { emailCodeOffered } from "../../interaction/flow";
 import { interactionExpired, interactionPage, withInteraction } from "../../interaction/guard";
-import { browserDevice, signInToInteraction } from "../../interaction/sign-in";
+import { browserDevice } from "../../interaction/sign-in";
+import { afterFirstFactor } from "../../mfa/sign-in";
 import { saveInteraction, withoutPending, type Interaction } from "../../interaction/state";
-import { PASSWORD_ACR } from "../../oidc/discovery";
 import { errorPage, htmlPage } from "../../ui/render";
 import { emailBudget } from "../journey-email";
 import { interactionPath, journeyPaths } from "../paths";
@@ -172,17 +172,16 @@ emailCodeRoutes.post("/code", (c) =>
       if (outcome.reason === "expired") return again(400, t("emailCode.codeExpired"), "");
       return again(400, t("emailCode.codeWrong", { attempts: outcome.attemptsLeft }), "");
     }
-    const saved = await signInToInteraction(
-      c,
+    return afterFirstFactor(c, {
       tenant,
+      directory,
+      client,
       interaction,
-      outcome.user.id,
-      { amr: ["otp"], acr: PASSWORD_ACR },
-      withoutPending(interaction, "emailCode"),
-    );
-    if (!saved) return interactionExpired(c);
-    device.remember();
-    return c.redirect(interactionPath(tenant, interaction.id), 303);
+      user: outcome.user,
+      amr: ["otp"],
+      method: "email_code",
+      interactionChanges: withoutPending(interaction, "emailCode"),
+    });
   }),
 );
 

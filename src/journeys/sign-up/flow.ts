@@ -9,14 +9,13 @@ import {
   type ConsentRecordInput,
   type Directory,
   type Tenant,
+  type User,
   type UserProfile,
 } from "../../directory";
 import type { AppEnv } from "../../env";
 import { clientIpOf } from "../../http/client-ip";
 import type { Locale } from "../../i18n";
-import { browserDevice, signInToInteraction } from "../../interaction/sign-in";
 import { saveInteraction, withoutPending, type Interaction } from "../../interaction/state";
-import { PASSWORD_ACR } from "../../oidc/discovery";
 import { hashPassword } from "../../passwords";
 import { absoluteUrl, emailBudgetNetworkFirst, sendJourneyEmail } from "../journey-email";
 import { journeyPaths } from "../paths";
@@ -121,10 +120,14 @@ export async function resendSignUpCode(
 }
 
 export type FinishOutcome =
-  | { outcome: "signed_in" | "expired_code" | "email_taken" | "interaction_moved" }
+  | { outcome: "created"; user: User }
+  | { outcome: "expired_code" | "email_taken" }
   | { outcome: "wrong_code"; attemptsLeft: number };
 
-/** Checks the code; a right one creates the account (user, credential, consents, audit: one batch) and signs in. */
+/**
+ * Checks the code; a right one creates the account (user, credential, consents, audit:
+ * one batch). Signing in follows as for any first factor (src/mfa/sign-in.ts).
+ */
 export async function finishSignUp(
   c: Ctx,
   tenant: Tenant,
@@ -139,9 +142,9 @@ export async function finishSignUp(
       : { outcome: "expired_code" };
   const data = checked.data;
   const directory = openDirectory(c.env, tenant, c.var.stats);
-  let userId: string;
+  let user: User;
   try {
-    const user = await directory.users.create(
+    user = await directory.users.create(
       { ...data.profile, email: data.email, emailVerified: true, customAttributes: data.custom },
       { passwordHash: data.passwordHash },
       {
@@ -157,23 +160,11 @@ export async function finishSignUp(
       },
       { consents: data.consents },
     );
-    userId = user.id;
   } catch (error) {
     // Someone took the address between the form and the code.
     if (error instanceof ConflictError) return { outcome: "email_taken" };
     throw error;
   }
-  const device = await browserDevice(c);
-  const saved = await signInToInteraction(
-    c,
-    tenant,
-    interaction,
-    userId,
-    { amr: ["pwd"], acr: PASSWORD_ACR },
-    withoutPending(interaction, "signUp"),
-  );
-  await directory.users.recordSignIn(userId);
-  if (!saved) return { outcome: "interaction_moved" };
-  device.remember();
-  return { outcome: "signed_in" };
+  await directory.users.recordSignIn(user.id);
+  return { outcome: "created", user };
 }

@@ -23,6 +23,7 @@ import { legalDocumentsOf, readSignUpForm } from "./form";
 import { SignUpPage, type SignUpFormState } from "./page";
 import { beginSignUp, finishSignUp, resendSignUpCode } from "./flow";
 import { interactionClient } from "../../account/client";
+import { afterFirstFactor } from "../../mfa/sign-in";
 
 export const signUpRoutes = new Hono<AppEnv>();
 type Ctx = Context<AppEnv>;
@@ -154,8 +155,21 @@ signUpRoutes.post("/code", (c) =>
     if (!code) return showCodePage(c, interaction, pending.email, { error: t("signUp.codeMissing"), status: 400 });
     const finished = await finishSignUp(c, tenant, interaction, pending.flowId, code.slice(0, 32));
     switch (finished.outcome) {
-      case "signed_in":
-        return c.redirect(interactionPath(tenant, interaction.id), 303);
+      case "created": {
+        const directory = openDirectory(c.env, tenant, c.var.stats);
+        const client = await interactionClient(c.env, tenant, directory, interaction.request);
+        if (!client) return interactionExpired(c);
+        return afterFirstFactor(c, {
+          tenant,
+          directory,
+          client,
+          interaction,
+          user: finished.user,
+          amr: ["pwd"],
+          method: "sign_up",
+          interactionChanges: withoutPending(interaction, "signUp"),
+        });
+      }
       case "wrong_code":
         return showCodePage(c, interaction, pending.email, {
           error: t("signUp.codeWrong", { attempts: finished.attemptsLeft }),
@@ -177,8 +191,6 @@ signUpRoutes.post("/code", (c) =>
           { values: { email: pending.email }, errors: {}, summary: t("signUp.emailTaken") },
           409,
         );
-      case "interaction_moved":
-        return interactionExpired(c);
     }
   }),
 );

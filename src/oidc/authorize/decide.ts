@@ -3,7 +3,15 @@
 import type { MessageKey, Translator } from "../../i18n";
 
 export type Step =
-  "create" | "login" | "select_account" | "verify_email" | "profile" | "consent" | "complete" | "hint_mismatch";
+  | "create"
+  | "login"
+  | "mfa"
+  | "select_account"
+  | "verify_email"
+  | "profile"
+  | "consent"
+  | "complete"
+  | "hint_mismatch";
 
 export interface DecisionInput {
   prompt: readonly string[];
@@ -27,7 +35,11 @@ export interface DecisionInput {
     /** Profiling is asked at most once per sign-in: whom this interaction asked already. */
     profileAskedUserId: string | null;
     forceLogin: boolean;
+    /** Someone passed a first factor here and owes a second (src/mfa/sign-in.ts). */
+    firstFactorPending: boolean;
   } | null;
+  /** The signed-in user's session is weaker than this app needs (src/mfa): step up. */
+  stepUpNeeded?: boolean;
 }
 
 export function nextStep(input: DecisionInput): Step {
@@ -36,7 +48,9 @@ export function nextStep(input: DecisionInput): Step {
   // or the user chose "sign in" instead (forceLogin).
   if (input.prompt.includes("create") && !input.interaction?.authenticatedUserId && !input.interaction?.forceLogin)
     return "create";
-  if (!session || input.interaction?.forceLogin) return "login";
+  if (input.interaction?.forceLogin) return "login";
+  if (input.interaction?.firstFactorPending) return "mfa";
+  if (!session) return "login";
   // What happened in this interaction counts only for the user it happened to.
   const fresh = input.interaction?.authenticatedUserId === session.userId;
   const accountChosen = input.interaction?.accountChosenUserId === session.userId;
@@ -51,6 +65,7 @@ export function nextStep(input: DecisionInput): Step {
     if (input.hintSubject !== null && input.hintSubject !== session.userId) return "login";
     if (input.prompt.includes("select_account") && !accountChosen) return "select_account";
   }
+  if (input.stepUpNeeded) return "mfa";
   if (input.emailVerificationRequired) return "verify_email";
   // Only right after signing in, so an app the user reaches by single sign-on never nags.
   if (fresh && input.profileAttributes.length > 0 && input.interaction?.profileAskedUserId !== session.userId)
@@ -75,6 +90,8 @@ export function promptNoneError(step: Exclude<Step, "complete">): { error: strin
       return { error: "account_selection_required", description: "the user must choose an account" };
     case "consent":
       return { error: "consent_required", description: "the user must consent" };
+    case "mfa":
+      return { error: "interaction_required", description: "the user must present a second factor" };
     case "verify_email":
       return { error: "interaction_required", description: "the user must verify their email address" };
     case "profile":

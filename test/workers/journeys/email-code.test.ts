@@ -88,7 +88,7 @@ describe("signing in with a code", () => {
     const tokens = await redeem("acme", w.app, callback.searchParams.get("code")!);
     expect(tokens.claims.sub).toBe(uli.id);
     expect(tokens.claims.amr).toEqual(["otp"]);
-    expect(tokens.claims.acr).toBe("urn:latchkey:loa:pwd");
+    expect(tokens.claims.acr).toBe("urn:latchkey:loa:1fa");
     expect(tokens.claims.email_verified).toBe(true);
 
     const user = await getUser(w.admin, "acme", uli.id);

@@ -27,7 +27,7 @@ export const REDIRECT = "https://app.example.com/callback";
 export const LOGOUT_REDIRECT = "https://app.example.com/signed-out";
 export const PASSWORD = "correct horse battery";
 export const EMAIL = "ana@example.com";
-export const PASSWORD_ACR = "urn:latchkey:loa:pwd";
+export const PASSWORD_ACR = "urn:latchkey:loa:1fa";
 
 export const issuerOf = (slug: string) => `${BASE}/t/${slug}`;
 
