@@ -17,6 +17,8 @@ export class Browser {
   ip = "203.0.113.7";
   /** Headers added to every request (a request's own headers win). */
   extraHeaders: Record<string, string> = {};
+  /** The URL of the last request made: where a navigation ended. */
+  lastUrl: string | undefined;
 
   private live(): StoredCookie[] {
     const now = Date.now();
@@ -85,6 +87,7 @@ export class Browser {
     if (this.ip && !headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", this.ip);
     const response = await send(new Request(url, { ...init, headers, redirect: "manual" }));
     this.remember(response);
+    this.lastUrl = url.toString();
     return response;
   }
 

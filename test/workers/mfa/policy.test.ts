@@ -1,0 +1,204 @@
+// The second-factor policy at sign-in and on single sign-on (src/mfa/sign-in.ts): when a
+// first factor is enough, when it is parked until a second one, step-up of a weaker
+// session for acr_values or an app's policy, and what prompt=none answers meanwhile.
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { openDirectory } from "../../../src/directory";
+import { nextStep, type DecisionInput } from "../../../src/oidc/authorize/decide";
+import { Browser } from "../flows/browser";
+import {
+  authorizePath,
+  callbackOf,
+  codeRequest,
+  redeem,
+  signInOn,
+  tenantId,
+  world,
+  type World,
+} from "../flows/fixtures";
+import { patchClient } from "../journeys/journey-helpers";
+
+let w: World;
+
+beforeEach(async () => {
+  w = await world("acme", { api: false });
+});
+
+const MFA = "urn:latchkey:loa:mfa";
+const PHR = "urn:latchkey:loa:phr";
+
+async function directory() {
+  return openDirectory(env, { id: await tenantId("acme") });
+}
+
+/** Authorizes `w.app` with `extra` parameters, signs in by password; the response after our redirects. */
+async function passwordSignIn(browser: Browser, extra: Record<string, string> = {}) {
+  const page = await browser.navigate(authorizePath("acme", codeRequest(w.app, extra)));
+  expect(page.status).toBe(200);
+  return signInOn(browser, await page.text(), "ana@example.com");
+}
+
+function sessionCookieOf(browser: Browser): string | undefined {
+  return browser.cookieNames().find((name) => name.includes("session"));
+}
+
+describe("at sign-in", () => {
+  it("lets a password through when the policy asks for nothing (optional, no factor)", async () => {
+    const browser = new Browser();
+    const callback = callbackOf(await passwordSignIn(browser));
+    const { claims } = await redeem("acme", w.app, callback.searchParams.get("code")!);
+    expect(claims.amr).toEqual(["pwd"]);
+    expect(claims.acr).toBe("urn:latchkey:loa:1fa");
+  });
+
+  it("parks the password when the app requires a second factor: no session, no code yet", async () => {
+    await patchClient(w.admin, "acme", w.app.client_id, { mfa_policy: "required" });
+    const browser = new Browser();
+    const page = await browser.navigate(authorizePath("acme", codeRequest(w.app)));
+    const response = await browser.submit(await page.text(), "/login", {
+      email: "ana@example.com",
+      password: "correct horse battery",
+    });
+    // The user has no factor: the strongest thing on offer is a code by email.
+    expect(response.status).not.toBe(303);
+    const location = new URL(browser.lastUrl!);
+    expect(location.pathname).toMatch(/\/t\/acme\/interaction\/[A-Za-z0-9_-]{22}\/mfa\/email$/);
+    expect(sessionCookieOf(browser)).toBeUndefined();
+
+    // Another app of the tenant, silently: nobody is signed in yet.
+    const silent = await browser.fetch(
+      authorizePath("acme", codeRequest(w.partner, { prompt: "none", redirect_uri: "https://other.example.net/cb" })),
+    );
+    expect(new URL(silent.headers.get("Location")!).searchParams.get("error")).toBe("login_required");
+  });
+
+  it("asks a user who enrolled a factor under the optional policy, and lists every way", async () => {
+    const dir = await directory();
+    const totp = await dir.factors.totp.add(w.user.id, "Phone", "sealed-for-test");
+    expect(await dir.factors.totp.useStep(w.user.id, totp.id, 1)).toBe(true); // confirmed
+    await dir.factors.recoveryCodes.replace(w.user.id, ["h1", "h2"]);
+    const browser = new Browser();
+    await passwordSignIn(browser);
+    expect(new URL(browser.lastUrl!).pathname).toMatch(/\/mfa\/totp$/);
+
+    const interactionId = /interaction\/([^/]+)\//.exec(browser.lastUrl!)![1]!;
+    const choose = await browser.fetch(`/t/acme/interaction/${interactionId}/mfa?all`);
+    expect(choose.status).toBe(200);
+    const html = await choose.text();
+    expect(html).toContain(`/interaction/${interactionId}/mfa/totp"`);
+    expect(html).toContain(`/interaction/${interactionId}/mfa/email"`);
+    expect(html).toContain(`/interaction/${interactionId}/mfa/recovery-code"`);
+    // Someone with an authenticator app is not offered to set one up in the middle of a sign-in.
+    expect(html).not.toContain("/mfa/enroll");
+    expect(html).not.toContain("/mfa/passkey");
+  });
+
+  it("does not offer an email code after an email code, nor to someone without an address", async () => {
+    const { methodsFor } = await import("../../../src/mfa/routes");
+    const user = { email: "ana@example.com" } as never;
+    const none = { passkeys: 0, totp: 0, recoveryCodes: 0 };
+    const target = (firstFactorMethod: string, level = 2) =>
+      ({ user, firstFactorMethod, stepUp: false, level, session: null }) as never;
+    expect(methodsFor(target("password"), none)).toEqual(["email", "enroll"]);
+    expect(methodsFor(target("email_code"), none)).toEqual(["enroll"]);
+    expect(methodsFor(target("sign_up"), none)).toEqual(["enroll"]);
+    expect(methodsFor({ ...(target("password") as object), user: { email: null } } as never, none)).toEqual(["enroll"]);
+    expect(methodsFor(target("password", 3), { ...none, totp: 1 })).toEqual([]);
+    expect(methodsFor(target("password", 3), { ...none, passkeys: 2, totp: 1 })).toEqual(["passkey"]);
+  });
+
+  it("sends the app unmet_authentication_requirements when only a passkey would do and there is none", async () => {
+    const browser = new Browser();
+    const response = await passwordSignIn(browser, { acr_values: PHR });
+    const callback = callbackOf(response);
+    expect(callback.searchParams.get("error")).toBe("unmet_authentication_requirements");
+    expect(callback.searchParams.get("state")).toBe("st-1");
+  });
+
+  it("drops the parked first factor when the user chooses another account", async () => {
+    await patchClient(w.admin, "acme", w.app.client_id, { mfa_policy: "required" });
+    const browser = new Browser();
+    await passwordSignIn(browser);
+    const interactionId = /interaction\/([^/]+)\//.exec(browser.lastUrl!)![1]!;
+    const choose = await (await browser.fetch(`/t/acme/interaction/${interactionId}/mfa?all`)).text();
+    const other = await browser.submit(choose, "/select-account", { choice: "other" });
+    expect(other.status).toBe(200);
+    expect(await other.text()).toContain('name="password"');
+  });
+});
+
+describe("on single sign-on", () => {
+  async function signedIn() {
+    const browser = new Browser();
+    callbackOf(await passwordSignIn(browser));
+    expect(sessionCookieOf(browser)).toBeDefined();
+    return browser;
+  }
+
+  it("steps up a one-factor session when the app asks for acr mfa", async () => {
+    const browser = await signedIn();
+    await browser.navigate(authorizePath("acme", codeRequest(w.app, { acr_values: MFA })));
+    expect(new URL(browser.lastUrl!).pathname).toMatch(/\/mfa\/email$/);
+  });
+
+  it("answers prompt=none with interaction_required when the session is too weak", async () => {
+    const browser = await signedIn();
+    const response = await browser.fetch(
+      authorizePath("acme", codeRequest(w.app, { acr_values: MFA, prompt: "none" })),
+    );
+    const callback = callbackOf(response);
+    expect(callback.searchParams.get("error")).toBe("interaction_required");
+  });
+
+  it("steps up for an app whose own policy requires a second factor", async () => {
+    const browser = await signedIn();
+    await patchClient(w.admin, "acme", w.partner.client_id, { mfa_policy: "required" });
+    await browser.navigate(
+      authorizePath("acme", codeRequest(w.partner, { redirect_uri: "https://other.example.net/cb" })),
+    );
+    expect(new URL(browser.lastUrl!).pathname).toMatch(/\/mfa\/email$/);
+  });
+
+  it("lets a one-factor session through for acr_values that ask for one factor only", async () => {
+    const browser = await signedIn();
+    const callback = callbackOf(
+      await browser.fetch(authorizePath("acme", codeRequest(w.app, { acr_values: "urn:latchkey:loa:1fa" }))),
+    );
+    expect(callback.searchParams.get("code")).toBeTruthy();
+  });
+});
+
+describe("the decision", () => {
+  const base: DecisionInput = {
+    prompt: [],
+    maxAge: null,
+    scopes: ["openid"],
+    session: { userId: "u1", authTime: 1000 },
+    now: 1010,
+    firstParty: true,
+    granted: new Set(),
+    hintSubject: null,
+    emailVerificationRequired: false,
+    profileAttributes: [],
+    interaction: {
+      authenticatedAt: null,
+      authenticatedUserId: null,
+      accountChosenUserId: null,
+      consentedUserId: null,
+      profileAskedUserId: null,
+      forceLogin: false,
+      firstFactorPending: false,
+    },
+  };
+
+  it("puts a pending first factor before everything but choosing another account", () => {
+    const pending = { ...base.interaction!, firstFactorPending: true };
+    expect(nextStep({ ...base, session: null, interaction: pending })).toBe("mfa");
+    expect(nextStep({ ...base, interaction: { ...pending, forceLogin: true } })).toBe("login");
+  });
+
+  it("asks for sign-in (max_age) before a step-up, and for the step-up before email verification", () => {
+    expect(nextStep({ ...base, maxAge: 5, stepUpNeeded: true })).toBe("login");
+    expect(nextStep({ ...base, stepUpNeeded: true, emailVerificationRequired: true })).toBe("mfa");
+  });
+});
