@@ -15,6 +15,7 @@ import { attributeRoutes } from "./routes/attributes";
 import { auditRoutes } from "./routes/audit";
 import { brandingRoutes } from "./routes/branding";
 import { clientRoutes } from "./routes/clients";
+import { factorRoutes } from "./routes/factors";
 import { keyRoutes } from "./routes/keys";
 import { resourceRoutes } from "./routes/resources";
 import { roleRoutes } from "./routes/roles";
@@ -32,6 +33,7 @@ export const managementRoutes: AnyRoute[] = [
   ...textRoutes,
   ...attributeRoutes,
   ...userRoutes,
+  ...factorRoutes,
   ...clientRoutes,
   ...resourceRoutes,
   ...roleRoutes,

@@ -10,6 +10,7 @@ import { auditRepository } from "./audit";
 import { clientsRepository } from "./clients";
 import { consentRecordsRepository } from "./consent-records";
 import { consentsRepository } from "./consents";
+import { factorOverviewRepository } from "./factor-overview";
 import { factorsRepository } from "./factors";
 import { resourcesRepository } from "./resources";
 import { rolesRepository } from "./roles";
@@ -42,6 +43,7 @@ class TenantDirectory {
   #attributes?: ReturnType<typeof attributesRepository>;
   #consentRecords?: ReturnType<typeof consentRecordsRepository>;
   #factors?: ReturnType<typeof factorsRepository>;
+  #factorOverview?: ReturnType<typeof factorOverviewRepository>;
 
   constructor(
     private readonly env: Env,
@@ -81,6 +83,10 @@ class TenantDirectory {
   }
   get factors() {
     return (this.#factors ??= factorsRepository(this.db, this.tenantId));
+  }
+  /** What the management API shows of a user's factors beyond `factors` (src/admin/routes/factors.ts). */
+  get factorOverview() {
+    return (this.#factorOverview ??= factorOverviewRepository(this.db, this.tenantId));
   }
   get appearance() {
     return (this.#appearance ??= appearanceRepository(this.env, this.db, this.tenantId, this.stats));

@@ -77,6 +77,11 @@ export class SignInThrottle extends DurableObject<Env> {
     await this.ctx.storage.put("risk", recordSignIn(stored, facts, now()));
   }
 
+  /** An admin reset the account's factors: no device or place is known any more. */
+  async forgetRisk(): Promise<void> {
+    await this.ctx.storage.delete("risk");
+  }
+
   /**
    * A budget of `limit` uses per sliding `windowSeconds` (emails sent to one address,
    * sign-ups from one network, ...): spends one and says whether it was there to spend.

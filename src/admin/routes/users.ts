@@ -31,7 +31,7 @@ const sessionSchema = z.object({
   user_agent: z.nullable(z.string()),
 });
 
-async function existingUser(c: AdminContext, id: string) {
+export async function existingUser(c: AdminContext, id: string) {
   const user = await c.var.directory.users.get(id);
   if (!user) throw notFound(`there is no user '${id}' in this tenant`);
   return user;

@@ -132,7 +132,10 @@ export const clientCreateSchema = z.partial(
           "must not start with a prefix Latchkey uses for its ids (usr_, ten_, ...)",
         ),
         // The account page's built-in client (src/account/client.ts) has this id in every tenant.
-        z.refine((id) => id.toLowerCase() !== ACCOUNT_CLIENT_ID, `'${ACCOUNT_CLIENT_ID}' is reserved for the account page`),
+        z.refine(
+          (id) => id.toLowerCase() !== ACCOUNT_CLIENT_ID,
+          `'${ACCOUNT_CLIENT_ID}' is reserved for the account page`,
+        ),
       ),
       "Chosen client_id; generated when omitted",
     ),

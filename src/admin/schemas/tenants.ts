@@ -4,6 +4,7 @@ import type { Env } from "../../env";
 import { absoluteUriSchema, described, slugSchema, text, timestamp, tokenTtlSchema } from "./common";
 import * as z from "zod/mini";
 import { JOURNEY_SETTING_COLUMNS, journeySettingsOutputShape, journeySettingsShape } from "./journeys";
+import { MFA_SETTING_COLUMNS, mfaSettingsOutputShape, mfaSettingsShape } from "./mfa";
 
 const seconds = (min: number, max: number, unit: string) =>
   z
@@ -44,6 +45,7 @@ const settingsShape = {
     "Age at which the scheduled job rotates a signing key",
   ),
   ...journeySettingsShape,
+  ...mfaSettingsShape,
 };
 
 /** API field name -> column, for every setting. */
@@ -61,6 +63,7 @@ const SETTING_COLUMNS = {
   sign_in_lock_seconds: "signInLockSeconds",
   signing_key_rotation_days: "signingKeyRotationDays",
   ...JOURNEY_SETTING_COLUMNS,
+  ...MFA_SETTING_COLUMNS,
 } as const satisfies Record<keyof typeof settingsShape, keyof TenantSettings>;
 
 export const tenantCreateSchema = z.strictObject({
@@ -86,6 +89,7 @@ export const tenantSchema = z.object({
   sign_in_lock_seconds: z.int(),
   signing_key_rotation_days: z.int(),
   ...journeySettingsOutputShape,
+  ...mfaSettingsOutputShape,
   created_at: timestamp,
   updated_at: timestamp,
 });
