@@ -48,6 +48,14 @@ export function requestedLevel(acrValues: readonly string[]): Level | null {
   return known.length > 0 ? (Math.min(...known) as Level) : null;
 }
 
+/** What an authorization request asks for, by `acr_values` or the `claims` parameter's `acr`. */
+export function requestedLevelOf(request: {
+  acrValues: readonly string[];
+  claims: { acrValues: readonly string[] } | null;
+}): Level | null {
+  return requestedLevel([...request.acrValues, ...(request.claims?.acrValues ?? [])]);
+}
+
 /** The methods of a sign-in that took a first and then a second factor. */
 export function combinedAmr(first: readonly string[], second: readonly string[]): string[] {
   return [...new Set([...first, ...second, "mfa"])];

@@ -14,7 +14,7 @@ import { saveInteraction, type Interaction } from "../interaction/state";
 import type { AuthorizationRequest } from "../oidc/authorize/request";
 import { currentSession, userState, type CurrentSession } from "../sessions";
 import type { Decision } from "../throttle/policy";
-import { acrForAmr, combinedAmr, levelOf, requestedLevel, type Level } from "./levels";
+import { acrForAmr, combinedAmr, levelOf, requestedLevelOf, type Level } from "./levels";
 import { mfaPaths } from "./paths";
 import { assessSignInRisk, recordCompletedSignIn } from "./risk";
 
@@ -59,7 +59,7 @@ interface RequirementInput {
  * already has two factors needs no factor count or risk score.
  */
 export async function requiredLevel(c: Ctx, input: RequirementInput): Promise<Level> {
-  const requested = requestedLevel(input.request.acrValues) ?? 1;
+  const requested = requestedLevelOf(input.request) ?? 1;
   if (!input.applyPolicy || input.current >= 2) return requested;
   const policy = mfaPolicyOf(input.tenant, input.client);
   let byPolicy: Level = 1;
@@ -184,7 +184,7 @@ export async function secondFactorTarget(
     user,
     firstFactorMethod: methodOfAmr(session.session.amr),
     stepUp: true,
-    level: Math.max(2, requestedLevel(interaction.request.acrValues) ?? 1) as Level,
+    level: Math.max(2, requestedLevelOf(interaction.request) ?? 1) as Level,
     session,
   };
 }

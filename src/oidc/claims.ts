@@ -32,6 +32,16 @@ export const USER_CLAIMS = ["sub", ...new Set(Object.values(SCOPE_CLAIMS).flat()
 export interface RequestedClaims {
   idToken: string[];
   userinfo: string[];
+  /** Values asked for the ID token's `acr` (`value` or `values`, OIDC Core 5.5.1.1). */
+  acrValues: string[];
+}
+
+/** The `value`/`values` of the `acr` request, strings only. */
+function acrValuesOf(request: unknown): string[] {
+  if (!request || typeof request !== "object") return [];
+  const { value, values } = request as { value?: unknown; values?: unknown };
+  const listed = Array.isArray(values) ? values : value !== undefined ? [value] : [];
+  return listed.filter((entry): entry is string => typeof entry === "string");
 }
 
 /** Parses the `claims` parameter; returns an error message when it is not the JSON OIDC defines. */
@@ -57,7 +67,7 @@ export function parseClaimsParameter(value: string | undefined): RequestedClaims
   const userinfo = names(record.userinfo);
   if (idToken === null || userinfo === null)
     return { error: "the id_token and userinfo members of the claims parameter must be objects" };
-  return { idToken, userinfo };
+  return { idToken, userinfo, acrValues: acrValuesOf((record.id_token as Record<string, unknown> | null)?.acr) };
 }
 
 /** Every claim the user has, in OIDC form (absent values left out). */

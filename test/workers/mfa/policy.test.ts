@@ -115,6 +115,12 @@ describe("at sign-in", () => {
     expect(callback.searchParams.get("state")).toBe("st-1");
   });
 
+  it("reads the level from an essential acr claim request as from acr_values", async () => {
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, values: [PHR] } } });
+    const callback = callbackOf(await passwordSignIn(new Browser(), { claims }));
+    expect(callback.searchParams.get("error")).toBe("unmet_authentication_requirements");
+  });
+
   it("drops the parked first factor when the user chooses another account", async () => {
     await patchClient(w.admin, "acme", w.app.client_id, { mfa_policy: "required" });
     const browser = new Browser();
