@@ -16,6 +16,7 @@ import {
   world,
   type World,
 } from "../flows/fixtures";
+import { usage } from "../helpers";
 import { patchClient } from "../journeys/journey-helpers";
 
 let w: World;
@@ -163,6 +164,20 @@ describe("on single sign-on", () => {
       authorizePath("acme", codeRequest(w.partner, { redirect_uri: "https://other.example.net/cb" })),
     );
     expect(new URL(browser.lastUrl!).pathname).toMatch(/\/mfa\/email$/);
+  });
+
+  it("costs one D1 statement per single sign-on under the optional policy, none when it is off", async () => {
+    const browser = await signedIn();
+    const silent = () => browser.fetch(authorizePath("acme", codeRequest(w.app, { prompt: "none" })));
+    callbackOf(await silent()); // warm
+    const optional = usage(await silent());
+    await patchClient(w.admin, "acme", w.app.client_id, { mfa_policy: "off" });
+    callbackOf(await silent());
+    const off = usage(await silent());
+    expect(optional.d1Statements - off.d1Statements, "the factor count").toBe(1);
+    expect(optional.durableObjectCalls).toBe(off.durableObjectCalls);
+    // The user's row and the code's grant; the session read and the code issued.
+    expect(off).toEqual({ d1RoundTrips: 2, d1Statements: 2, kvReads: 0, durableObjectCalls: 2 });
   });
 
   it("lets a one-factor session through for acr_values that ask for one factor only", async () => {
