@@ -62,9 +62,12 @@ function recentWith(state: AccountState, now: number, at?: number): number[] {
   return kept.slice(-RECENT_FAILURES_KEPT);
 }
 
-/** Attempts that failed on this account since `since` and within the last hour. */
+/**
+ * Attempts that failed on this account since `since` (that second included: times are
+ * whole seconds, so a failure in the second of the last sign-in counts) within the last hour.
+ */
 export function recentFailures(state: AccountState, now: number, since = 0): number {
-  return recentWith(state, now).filter((t) => t > since).length;
+  return recentWith(state, now).filter((t) => t >= since).length;
 }
 
 export function emptyIp(): IpState {

@@ -193,7 +193,8 @@ describe("recent failures in the throttle state", () => {
     expect(state.failures).toBe(0);
     expect(recentFailures(state, NOW + 600)).toBe(3);
     // Only failures after the last completed sign-in count.
-    expect(recentFailures(state, NOW + 600, NOW + 60)).toBe(1);
+    expect(recentFailures(state, NOW + 600, NOW + 61)).toBe(1);
+    expect(recentFailures(state, NOW + 600, NOW + 60)).toBe(2);
     expect(recentFailures(state, NOW + 60 + HOUR)).toBe(1);
     expect(recentFailures(state, NOW + 120 + HOUR)).toBe(0);
     // State stored before `recent` existed reads as none.

@@ -1,0 +1,213 @@
+// The adaptive policy end to end: password sign-ins through the hosted pages with
+// request.cf set as Cloudflare's edge would, showing when a second factor is asked for
+// (new device in a new country, impossible travel, deny-listed network or range, recent
+// failures) and when not (known device, same place), each decision audited with its
+// reasons; and that a password alone never makes a browser known.
+import { beforeEach, describe, expect, it } from "vitest";
+import { Browser, findForm } from "../flows/browser";
+import {
+  auditEvents,
+  authorizePath,
+  BASE,
+  callbackOf,
+  codeRequest,
+  PASSWORD,
+  world,
+  type World,
+} from "../flows/fixtures";
+import { patchTenant } from "../journeys/journey-helpers";
+
+let w: World;
+
+beforeEach(async () => {
+  w = await world("acme", { api: false, tenant: { mfa_policy: "adaptive" } });
+});
+
+interface Cf {
+  country?: string;
+  asn?: number;
+  latitude?: string;
+  longitude?: string;
+  city?: string;
+}
+
+// Cloudflare gives coordinates as strings.
+const BERLIN: Cf = { country: "DE", asn: 3320, latitude: "52.52000", longitude: "13.40500", city: "Berlin" };
+const POTSDAM: Cf = { country: "DE", asn: 3320, latitude: "52.39000", longitude: "13.06000", city: "Potsdam" };
+// About 130 km from Berlin, across the border: a new country without impossible travel.
+const SZCZECIN: Cf = { country: "PL", asn: 5617, latitude: "53.42850", longitude: "14.55280", city: "Szczecin" };
+const PARIS: Cf = { country: "FR", asn: 3215, latitude: "48.85660", longitude: "2.35220", city: "Paris" };
+const NEW_YORK: Cf = { country: "US", asn: 7922, latitude: "40.71280", longitude: "-74.00600", city: "New York" };
+
+/**
+ * Opens the sign-in page (prompt=login, so a signed-in browser sees it too) and posts the
+ * password from `cf`; returns where the POST sends the browser.
+ */
+async function signIn(
+  browser: Browser,
+  cf: Cf | null,
+  password = PASSWORD,
+): Promise<{ location: string; response: Response }> {
+  const page = await browser.navigate(authorizePath("acme", codeRequest(w.app, { prompt: "login" })));
+  expect(page.status).toBe(200);
+  const form = findForm(await page.text(), "/login");
+  const response = await browser.fetch(form.action, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: new URL(BASE).origin },
+    body: new URLSearchParams({ ...form.fields, email: "ana@example.com", password }),
+    ...(cf ? { cf } : {}),
+  } as RequestInit);
+  return { location: response.headers.get("Location") ?? "", response };
+}
+
+const steppedUp = (location: string) =>
+  /\/t\/acme\/interaction\/[A-Za-z0-9_-]{22}\/mfa$/.test(new URL(location, BASE).pathname);
+const completed = (location: string) =>
+  /\/t\/acme\/interaction\/[A-Za-z0-9_-]{22}$/.test(new URL(location, BASE).pathname);
+
+/** Signs in (the risk must allow it) and follows through to the app: the sign-in completes. */
+async function signInCompletely(browser: Browser, cf: Cf | null) {
+  const { location } = await signIn(browser, cf);
+  expect(completed(location), location).toBe(true);
+  callbackOf(await browser.navigate(location));
+}
+
+async function decisions() {
+  return auditEvents(w.admin, "acme", "risk.assessed");
+}
+
+async function lastDecision() {
+  const all = await decisions();
+  expect(all.length).toBeGreaterThan(0);
+  return all.at(-1)!;
+}
+
+describe("adaptive MFA", () => {
+  it("lets the first sign-in through (a new device alone is not enough) and a known device in the same place", async () => {
+    const home = new Browser();
+    await signInCompletely(home, BERLIN);
+    expect(await lastDecision()).toMatchObject({
+      user_id: w.user.id,
+      client_id: w.app.client_id,
+      details: {
+        score: 30,
+        threshold: 50,
+        reasons: ["new_device"],
+        decision: "allow",
+        signals: { country: "DE", asn: 3320, latitude: 52.5, longitude: 13.4, known_device: false },
+      },
+    });
+
+    // Same browser, a nearby town minutes later: nothing unusual.
+    const again = await signIn(home, POTSDAM);
+    expect(completed(again.location), again.location).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({
+      score: 0,
+      reasons: [],
+      decision: "allow",
+      signals: { known_device: true, country: "DE" },
+    });
+  });
+
+  it("asks for a second factor from a new device in a new country, and only a completed sign-in makes it known", async () => {
+    await signInCompletely(new Browser(), BERLIN);
+
+    const stranger = new Browser();
+    const first = await signIn(stranger, SZCZECIN);
+    expect(steppedUp(first.location), first.location).toBe(true);
+    // No session until the second factor: the password alone gave nothing.
+    expect(stranger.cookieNames().some((name) => name.includes("session"))).toBe(false);
+    const decision = await lastDecision();
+    expect(decision.details).toMatchObject({ decision: "step_up", threshold: 50 });
+    expect(decision.details.reasons).toEqual(["new_device", "new_country", "new_asn"]);
+    expect(decision.details.score).toBe(70);
+    // Coarse signals only: no city, coordinates to one decimal.
+    expect(decision.details.signals).toMatchObject({ country: "PL", asn: 5617, latitude: 53.4, longitude: 14.6 });
+    expect(JSON.stringify(decision.details)).not.toContain("Szczecin");
+
+    // Trying again with the password from the same browser: still a stranger.
+    const second = await signIn(stranger, SZCZECIN);
+    expect(steppedUp(second.location)).toBe(true);
+    expect((await lastDecision()).details.reasons).toContain("new_device");
+  });
+
+  it("asks for a second factor after impossible travel, even on a known device", async () => {
+    const home = new Browser();
+    await signInCompletely(home, BERLIN);
+    const { location } = await signIn(home, NEW_YORK);
+    expect(steppedUp(location), location).toBe(true);
+    const { details } = await lastDecision();
+    expect(details.reasons).toEqual(["impossible_travel", "new_country", "new_asn"]);
+    expect(details.signals.known_device).toBe(true);
+    expect(details.signals.distance_km).toBeGreaterThan(6000);
+  });
+
+  it("asks for a second factor from a deny-listed network or address range, whatever else", async () => {
+    const home = new Browser();
+    await signInCompletely(home, BERLIN);
+    await patchTenant(w.admin, "acme", {
+      risk_deny_list: { asns: [3320], ip_ranges: ["198.51.100.0/24", "2001:db8:bad::/48"] },
+    });
+    const byAsn = await signIn(home, BERLIN);
+    expect(steppedUp(byAsn.location)).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({
+      score: 100,
+      reasons: ["deny_list:asn"],
+      decision: "step_up",
+    });
+
+    await patchTenant(w.admin, "acme", { risk_deny_list: { ip_ranges: ["198.51.100.0/24", "2001:db8:bad::/48"] } });
+    home.ip = "2001:db8:bad:1::7";
+    const byRange = await signIn(home, BERLIN);
+    expect(steppedUp(byRange.location)).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({ score: 100, reasons: ["deny_list:ip"] });
+
+    home.ip = "2001:db8:600d::7";
+    expect(completed((await signIn(home, BERLIN)).location)).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({ score: 0, decision: "allow" });
+  });
+
+  it("asks for a second factor from a new device after failed passwords, not without them", async () => {
+    await signInCompletely(new Browser(), BERLIN);
+    const calm = new Browser();
+    expect(completed((await signIn(calm, BERLIN)).location)).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({ score: 30, reasons: ["new_device"] });
+
+    const guesser = new Browser();
+    for (const wrong of ["guess one", "guess two"]) {
+      const refused = await signIn(guesser, BERLIN, wrong);
+      expect(refused.response.status).toBe(401); // the page again, with the error
+      expect(refused.location).toBe("");
+    }
+    const { location } = await signIn(guesser, BERLIN);
+    expect(steppedUp(location), location).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({
+      score: 60,
+      reasons: ["new_device", "recent_failures"],
+      signals: { recent_failures: 2 },
+      decision: "step_up",
+    });
+  });
+
+  it("follows the tenant's threshold, and scores nothing from absent signals (no request.cf)", async () => {
+    await patchTenant(w.admin, "acme", { risk_threshold: 30 });
+    const { location } = await signIn(new Browser(), null);
+    expect(steppedUp(location)).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({
+      score: 30,
+      threshold: 30,
+      reasons: ["new_device"],
+      signals: { country: null, asn: null, latitude: null, longitude: null },
+    });
+  });
+
+  it("shows the decisions per user through the audit API, and assesses nothing under other policies", async () => {
+    const home = new Browser();
+    await signInCompletely(home, BERLIN);
+    await patchTenant(w.admin, "acme", { mfa_policy: "optional" });
+    expect(completed((await signIn(home, PARIS)).location)).toBe(true);
+    const mine = await auditEvents(w.admin, "acme", "risk.assessed");
+    expect(mine).toHaveLength(1);
+    expect(mine.every((event) => event.type === "risk.assessed" && event.user_id === w.user.id)).toBe(true);
+  });
+});
