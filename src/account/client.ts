@@ -55,8 +55,17 @@ export function isAccountClient(client: Client): boolean {
   return client.clientId === ACCOUNT_CLIENT_ID && client.createdAt === 0 && client.grantTypes.length === 0;
 }
 
-/** Starts a sign-in that comes back to `section` of the account page. */
-export async function startAccountSignIn(c: Context<AppEnv>, tenant: Tenant, section: string): Promise<Response> {
+/**
+ * Starts a sign-in that comes back to `section` of the account page; `reauthenticate`
+ * asks for credentials again although a session exists (prompt=login), for actions that
+ * need a recent sign-in.
+ */
+export async function startAccountSignIn(
+  c: Context<AppEnv>,
+  tenant: Tenant,
+  section: string,
+  options: { reauthenticate?: boolean } = {},
+): Promise<Response> {
   const request: AuthorizationRequest = {
     redirectUri: accountUrl(c.env, tenant, section),
     responseMode: "query",
@@ -65,7 +74,7 @@ export async function startAccountSignIn(c: Context<AppEnv>, tenant: Tenant, sec
     clientId: ACCOUNT_CLIENT_ID,
     scopes: ["openid", "profile", "email"],
     nonce: null,
-    prompt: [],
+    prompt: options.reauthenticate ? ["login"] : [],
     maxAge: null,
     loginHint: null,
     idTokenHint: null,

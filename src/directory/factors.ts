@@ -150,6 +150,13 @@ export function factorsRepository(db: Database, tenantId: string) {
         );
         return changed(result);
       },
+      async rename(userId: string, id: string, name: string): Promise<boolean> {
+        const result = await db
+          .update(totpAuthenticators)
+          .set({ name })
+          .where(and(totpOf(userId), eq(totpAuthenticators.id, id), isNotNull(totpAuthenticators.confirmedAt)));
+        return changed(result);
+      },
       async remove(userId: string, id: string, audit?: AuditEventInput): Promise<boolean> {
         const [result] = await withAudit(
           [db.delete(totpAuthenticators).where(and(totpOf(userId), eq(totpAuthenticators.id, id)))],

@@ -17,7 +17,9 @@ export type EmailKind =
   | "emailChange"
   | "emailChanged"
   | "passwordChanged"
-  | "accountDeleted";
+  | "accountDeleted"
+  | "secondFactorCode"
+  | "recoveryCodeUsed";
 
 export interface EmailContent {
   /** A one-time code to show in large digits. */

@@ -13,7 +13,9 @@ type Purpose =
   | "challenge-verify-email"
   | "challenge-email-code"
   | "challenge-password-reset"
-  | "challenge-email-change";
+  | "challenge-email-change"
+  | "challenge-second-factor"
+  | "recovery-codes-shown";
 
 function stub(env: Env, tenantId: string, purpose: Purpose, key: string) {
   return env.EPHEMERAL.get(env.EPHEMERAL.idFromName(`${tenantId}:${purpose}:${key}`));

@@ -16,6 +16,8 @@ const KINDS: Record<EmailKind, EmailContent> = {
   emailChanged: { params: { email: "new@example.com" } },
   passwordChanged: {},
   accountDeleted: {},
+  secondFactorCode: { code: "678901", minutes: 10 },
+  recoveryCodeUsed: { params: { remaining: 9 } },
 };
 
 const tenant = { slug: "acme", displayName: "Acme" } as Tenant;
