@@ -8,9 +8,7 @@ import { userState } from "../../sessions";
 import { notFound } from "../problem";
 import { defineRoute, managementAudit } from "../route";
 import { described, nullableTimestamp, timestamp } from "../schemas/common";
-import { existingUser } from "./users";
-
-const userParams = z.object({ tenant: z.string(), user_id: z.string() });
+import { existingUser, userParams } from "./users";
 
 const passkeySchema = z.object({
   id: described(z.string(), "The WebAuthn credential id (base64url)"),

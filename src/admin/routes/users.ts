@@ -15,7 +15,7 @@ import {
   userUpdateSchema,
 } from "../schemas/users";
 
-const userParams = z.object({ tenant: z.string(), user_id: z.string() });
+export const userParams = z.object({ tenant: z.string(), user_id: z.string() });
 const userRoleParams = z.extend(userParams, { role_id: z.string() });
 
 const consentSchema = z.object({ client_id: z.string(), scopes: z.array(z.string()), granted_at: timestamp });
