@@ -15,7 +15,7 @@ import {
   world,
   type World,
 } from "../flows/fixtures";
-import { patchTenant } from "../journeys/journey-helpers";
+import { codeIn, emailsTo, patchTenant } from "../journeys/journey-helpers";
 
 let w: World;
 
@@ -39,6 +39,17 @@ const SZCZECIN: Cf = { country: "PL", asn: 5617, latitude: "53.42850", longitude
 const PARIS: Cf = { country: "FR", asn: 3215, latitude: "48.85660", longitude: "2.35220", city: "Paris" };
 const NEW_YORK: Cf = { country: "US", asn: 7922, latitude: "40.71280", longitude: "-74.00600", city: "New York" };
 
+/** Posts the page's form as `browser` would, with request.cf as Cloudflare's edge sets it. */
+function postFrom(browser: Browser, page: string, actionPart: string, values: Record<string, string>, cf: Cf | null) {
+  const form = findForm(page, actionPart);
+  return browser.fetch(form.action, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: new URL(BASE).origin },
+    body: new URLSearchParams({ ...form.fields, ...values }),
+    ...(cf ? { cf } : {}),
+  } as RequestInit);
+}
+
 /**
  * Opens the sign-in page (prompt=login, so a signed-in browser sees it too) and posts the
  * password from `cf`; returns where the POST sends the browser.
@@ -50,13 +61,7 @@ async function signIn(
 ): Promise<{ location: string; response: Response }> {
   const page = await browser.navigate(authorizePath("acme", codeRequest(w.app, { prompt: "login" })));
   expect(page.status).toBe(200);
-  const form = findForm(await page.text(), "/login");
-  const response = await browser.fetch(form.action, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: new URL(BASE).origin },
-    body: new URLSearchParams({ ...form.fields, email: "ana@example.com", password }),
-    ...(cf ? { cf } : {}),
-  } as RequestInit);
+  const response = await postFrom(browser, await page.text(), "/login", { email: "ana@example.com", password }, cf);
   return { location: response.headers.get("Location") ?? "", response };
 }
 
@@ -129,6 +134,30 @@ describe("adaptive MFA", () => {
     const second = await signIn(stranger, SZCZECIN);
     expect(steppedUp(second.location)).toBe(true);
     expect((await lastDecision()).details.reasons).toContain("new_device");
+  });
+
+  it("knows a device once it passed the second factor: its next sign-in is let through", async () => {
+    await signInCompletely(new Browser(), BERLIN);
+    const laptop = new Browser();
+    const { location } = await signIn(laptop, SZCZECIN);
+    expect(steppedUp(location)).toBe(true);
+    // The customer has no factor set up: the code comes by email.
+    const emailPage = await laptop.navigate(location);
+    expect(laptop.lastUrl).toMatch(/\/mfa\/email$/);
+    const codePage = await (await laptop.submit(await emailPage.text(), "/mfa/email/send", {})).text();
+    const code = codeIn((await emailsTo("ana@example.com"))[0]!);
+    const done = await postFrom(laptop, codePage, "/mfa/email/code", { code }, SZCZECIN);
+    callbackOf(await laptop.navigate(done.headers.get("Location")!));
+
+    // Known now, and so is Poland and its network: nothing unusual the next time.
+    const again = await signIn(laptop, SZCZECIN);
+    expect(completed(again.location), again.location).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({
+      score: 0,
+      reasons: [],
+      decision: "allow",
+      signals: { known_device: true },
+    });
   });
 
   it("asks for a second factor after impossible travel, even on a known device", async () => {
