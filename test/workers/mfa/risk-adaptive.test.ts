@@ -218,6 +218,30 @@ describe("adaptive MFA", () => {
     });
   });
 
+  it("counts wrong second-factor codes as recent failures of the account", async () => {
+    const home = new Browser();
+    await signInCompletely(home, BERLIN);
+    // Someone with the password, stopped at the second factor, guessing codes.
+    const thief = new Browser();
+    const { location } = await signIn(thief, SZCZECIN);
+    expect(steppedUp(location)).toBe(true);
+    const emailPage = await thief.navigate(location);
+    const codePage = await (await thief.submit(await emailPage.text(), "/mfa/email/send", {})).text();
+    const code = codeIn((await emailsTo("ana@example.com"))[0]!);
+    for (const guess of ["000000", "111111", "222222"].filter((g) => g !== code).slice(0, 2))
+      expect((await postFrom(thief, codePage, "/mfa/email/code", { code: guess }, SZCZECIN)).status).toBe(400);
+
+    // The customer's own browser still gets in, but the failures are on the record.
+    const own = await signIn(home, BERLIN);
+    expect(completed(own.location)).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({
+      score: 30,
+      reasons: ["recent_failures"],
+      signals: { recent_failures: 2, known_device: true },
+      decision: "allow",
+    });
+  });
+
   it("follows the tenant's threshold, and scores nothing from absent signals (no request.cf)", async () => {
     await patchTenant(w.admin, "acme", { risk_threshold: 30 });
     const { location } = await signIn(new Browser(), null);
