@@ -70,7 +70,8 @@ describe("composeEmail", () => {
         }
         const intro = CATALOG[locale][`emails.${kind}.intro` as MessageKey]
           .replace("{tenant}", "Acme")
-          .replace("{email}", "new@example.com");
+          .replace("{email}", "new@example.com")
+          .replace("{remaining}", "9");
         expect(email.text).toContain(intro);
         expect(textOf(email.html)).toContain(intro);
         expect(email.text).toContain(CATALOG[locale]["emails.sentBy"].replace("{tenant}", "Acme"));
