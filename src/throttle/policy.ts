@@ -62,12 +62,9 @@ function recentWith(state: AccountState, now: number, at?: number): number[] {
   return kept.slice(-RECENT_FAILURES_KEPT);
 }
 
-/**
- * Attempts that failed on this account since `since` (that second included: times are
- * whole seconds, so a failure in the second of the last sign-in counts) within the last hour.
- */
-export function recentFailures(state: AccountState, now: number, since = 0): number {
-  return recentWith(state, now).filter((t) => t >= since).length;
+/** When the attempts that failed on this account in the last hour were made. */
+export function recentFailureTimes(state: AccountState, now: number): number[] {
+  return recentWith(state, now);
 }
 
 export function emptyIp(): IpState {

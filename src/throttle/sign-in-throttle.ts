@@ -10,7 +10,7 @@ import {
   attemptIp,
   emptyAccount,
   emptyIp,
-  recentFailures,
+  recentFailureTimes,
   succeedAccount,
   succeedIp,
   type AccountState,
@@ -60,10 +60,10 @@ export class SignInThrottle extends DurableObject<Env> {
     if (stored) await this.ctx.storage.put("ip", succeedIp(stored, at));
   }
 
-  /** Attempts that failed on this account since `since` (Unix seconds) within the last hour. */
-  async recentFailures(since: number): Promise<number> {
+  /** When the attempts that failed on this account in the last hour were made (Unix seconds). */
+  async recentFailureTimes(): Promise<number[]> {
     const stored = await this.ctx.storage.get<AccountState>("account");
-    return stored ? recentFailures(stored, now(), since) : 0;
+    return stored ? recentFailureTimes(stored, now()) : [];
   }
 
   /** The adaptive-MFA history of the account (in its own object, `{tenant}:risk:{user}`). */

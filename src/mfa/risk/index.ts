@@ -32,17 +32,17 @@ export function riskObject(env: Env, tenantId: string, userId: string, stats?: R
 }
 
 /**
- * Failed attempts on the account in the last hour, since its last completed sign-in:
- * passwords typed for its email (the password throttle, keyed by login) and second
- * factors (keyed by user, src/mfa/sign-in.ts secondFactorThrottle).
+ * When attempts failed on the account in the last hour: passwords typed for its email
+ * (the password throttle, keyed by login) and second factors (keyed by user,
+ * src/mfa/sign-in.ts secondFactorThrottle).
  */
-async function recentFailuresOf(env: Env, tenant: Tenant, user: User, since: number, stats?: RequestStats) {
+async function recentFailureTimes(env: Env, tenant: Tenant, user: User, stats?: RequestStats) {
   const login = user.email ? (normalizeEmail(user.email) ?? user.email.trim().toLowerCase()).slice(0, 254) : null;
-  const counts = await Promise.all([
-    login ? throttleObject(env, `${tenant.id}:account:${login}`, stats).recentFailures(since) : 0,
-    throttleObject(env, `${tenant.id}:factor:${user.id}`, stats).recentFailures(since),
+  const times = await Promise.all([
+    login ? throttleObject(env, `${tenant.id}:account:${login}`, stats).recentFailureTimes() : [],
+    throttleObject(env, `${tenant.id}:factor:${user.id}`, stats).recentFailureTimes(),
   ]);
-  return counts[0] + counts[1];
+  return times.flat();
 }
 
 export async function assessSignInRisk(
@@ -53,8 +53,13 @@ export async function assessSignInRisk(
 ): Promise<RiskAssessment> {
   const stats = c.var.stats;
   const facts = factsOf(c.req.raw.cf, clientIpOf(c.req.raw), deviceId);
-  const history = await riskObject(c.env, tenant.id, user.id, stats).riskHistory();
-  const failures = await recentFailuresOf(c.env, tenant, user, history.lastSignInAt, stats);
+  const [history, failureTimes] = await Promise.all([
+    riskObject(c.env, tenant.id, user.id, stats).riskHistory(),
+    recentFailureTimes(c.env, tenant, user, stats),
+  ]);
+  // Failures before the last completed sign-in were the customer's own typos, then fixed
+  // (that second included: times are whole seconds).
+  const failures = failureTimes.filter((at) => at >= history.lastSignInAt).length;
   const scored = scoreSignIn(
     facts,
     history,

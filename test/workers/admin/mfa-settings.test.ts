@@ -68,6 +68,7 @@ describe("tenant MFA settings", () => {
       [{ risk_deny_list: null }, "#/risk_deny_list"],
       [{ risk_deny_list: { countries: ["de"] } }, "#/risk_deny_list/countries/0"],
       [{ risk_deny_list: { countries: ["DE", "DEU"] } }, "#/risk_deny_list/countries/1"],
+      [{ risk_deny_list: { countries: ["A1"] } }, "#/risk_deny_list/countries/0"],
       [{ risk_deny_list: { countries: ["FR", "FR"] } }, "#/risk_deny_list/countries/1"],
       [{ risk_deny_list: { asns: [0] } }, "#/risk_deny_list/asns/0"],
       [{ risk_deny_list: { asns: ["AS13335"] } }, "#/risk_deny_list/asns/0"],

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { emptyHistory, factsOf, HISTORY_SECONDS, recordSignIn, type SignInFacts } from "../../../src/mfa/risk/history";
 import { inRange, parseCidr, parseIp } from "../../../src/mfa/risk/ip-range";
 import { distanceKm, RISK_WEIGHTS, scoreSignIn } from "../../../src/mfa/risk/score";
-import { attemptAccount, emptyAccount, recentFailures, succeedAccount } from "../../../src/throttle/policy";
+import { attemptAccount, emptyAccount, recentFailureTimes, succeedAccount } from "../../../src/throttle/policy";
 
 const NOW = 1_800_000_000;
 const HOUR = 3600;
@@ -191,14 +191,11 @@ describe("recent failures in the throttle state", () => {
     state = attemptAccount(state, NOW + 600, null, policy).state;
     state = succeedAccount(state, NOW + 600, "dev", false);
     expect(state.failures).toBe(0);
-    expect(recentFailures(state, NOW + 600)).toBe(3);
-    // Only failures after the last completed sign-in count.
-    expect(recentFailures(state, NOW + 600, NOW + 61)).toBe(1);
-    expect(recentFailures(state, NOW + 600, NOW + 60)).toBe(2);
-    expect(recentFailures(state, NOW + 60 + HOUR)).toBe(1);
-    expect(recentFailures(state, NOW + 120 + HOUR)).toBe(0);
+    expect(recentFailureTimes(state, NOW + 600)).toEqual([NOW, NOW + 60, NOW + 120]);
+    expect(recentFailureTimes(state, NOW + 60 + HOUR)).toEqual([NOW + 120]);
+    expect(recentFailureTimes(state, NOW + 120 + HOUR)).toEqual([]);
     // State stored before `recent` existed reads as none.
-    expect(recentFailures({ failures: 2, lastFailureAt: NOW, devices: {} }, NOW)).toBe(0);
+    expect(recentFailureTimes({ failures: 2, lastFailureAt: NOW, devices: {} }, NOW)).toEqual([]);
   });
 });
 
