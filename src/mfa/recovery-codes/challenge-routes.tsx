@@ -7,7 +7,7 @@ import type { AppEnv } from "../../env";
 import { fieldAria } from "../../ui/form-errors";
 import { htmlPage } from "../../ui/render";
 import { mfaPaths } from "../paths";
-import { anotherWayPath, CodeStepPage, ERROR_ID, throttledFactorCheck, withSecondFactorStep, type CodeStep } from "../totp/code-step";
+import { anotherWayPath, CodeStepPage, ERROR_ID, throttledFactorCheck, withMethod, type CodeStep } from "../totp/code-step";
 import { useRecoveryCode } from "./codes";
 
 export const recoveryCodeChallengeRoutes = new Hono<AppEnv>();
@@ -49,19 +49,16 @@ function show(c: Context<AppEnv>, step: CodeStep, status: 200 | 400 | 429 = 200,
   );
 }
 
+/** Not on a step only a passkey satisfies, nor for users without unused codes. */
 const usable = async (step: CodeStep) =>
-  step.target.level < 3 && (await step.directory.factors.recoveryCodes.remaining(step.target.user.id)) > 0;
+  step.target.level < 3 && (await step.directory.factors.recoveryCodes.remaining(step.target.user.id)) > 0
+    ? true
+    : null;
 
-recoveryCodeChallengeRoutes.get("/", (c) =>
-  withSecondFactorStep(c, async (step) => {
-    if (!(await usable(step))) return c.redirect(mfaPaths.choose(c.var.tenant, step.interaction.id), 303);
-    return show(c, step);
-  }),
-);
+recoveryCodeChallengeRoutes.get("/", (c) => withMethod(c, usable, async (step) => show(c, step)));
 
 recoveryCodeChallengeRoutes.post("/", (c) =>
-  withSecondFactorStep(c, async (step, form) => {
-    if (!(await usable(step))) return c.redirect(mfaPaths.choose(c.var.tenant, step.interaction.id), 303);
+  withMethod(c, usable, async (step, _usable, form) => {
     const { t, locale } = step.page;
     const typed = (form.code ?? "").slice(0, 64);
     if (!typed.trim()) return show(c, step, 400, t("authenticators.recoveryMissing"));

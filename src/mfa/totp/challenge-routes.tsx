@@ -9,7 +9,7 @@ import { htmlPage } from "../../ui/render";
 import { CodeField } from "../../ui/code-field";
 import { mfaPaths } from "../paths";
 import { checkTotpCode, confirmedAuthenticators } from "./authenticators";
-import { anotherWayPath, CodeStepPage, ERROR_ID, throttledFactorCheck, withSecondFactorStep, type CodeStep } from "./code-step";
+import { anotherWayPath, CodeStepPage, ERROR_ID, throttledFactorCheck, withMethod, type CodeStep } from "./code-step";
 import { cleanTotpCode, TOTP_CODE } from "./totp";
 
 export const totpChallengeRoutes = new Hono<AppEnv>();
@@ -49,17 +49,10 @@ async function usable(step: CodeStep) {
   return apps.length > 0 ? apps : null;
 }
 
-totpChallengeRoutes.get("/", (c) =>
-  withSecondFactorStep(c, async (step) => {
-    if (!(await usable(step))) return c.redirect(mfaPaths.choose(c.var.tenant, step.interaction.id), 303);
-    return show(c, step);
-  }),
-);
+totpChallengeRoutes.get("/", (c) => withMethod(c, usable, async (step) => show(c, step)));
 
 totpChallengeRoutes.post("/", (c) =>
-  withSecondFactorStep(c, async (step, form) => {
-    const apps = await usable(step);
-    if (!apps) return c.redirect(mfaPaths.choose(c.var.tenant, step.interaction.id), 303);
+  withMethod(c, usable, async (step, apps, form) => {
     const { t } = step.page;
     const code = cleanTotpCode(form.code ?? "");
     if (!code) return show(c, step, 400, t("authenticators.codeMissing"));

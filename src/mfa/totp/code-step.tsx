@@ -37,6 +37,23 @@ export function withSecondFactorStep(
   });
 }
 
+/**
+ * The step guard, then whether the method serves this step (`usable`: what it needs, or
+ * null): a method that does not (the user has none, or only a passkey would do) sends the
+ * browser to the choice of methods.
+ */
+export function withMethod<T>(
+  c: Context<AppEnv>,
+  usable: (step: CodeStep) => Promise<T | null>,
+  handle: (step: CodeStep, usable: T, form: Record<string, string>) => Promise<Response>,
+): Promise<Response> {
+  return withSecondFactorStep(c, async (step, form) => {
+    const found = await usable(step);
+    if (found === null) return c.redirect(mfaPaths.choose(c.var.tenant, step.interaction.id), 303);
+    return handle(step, found, form);
+  });
+}
+
 /** The chooser with every method listed. */
 export const anotherWayPath = (c: Context<AppEnv>, step: CodeStep) =>
   `${mfaPaths.choose(c.var.tenant, step.interaction.id)}?all`;
