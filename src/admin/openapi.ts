@@ -52,6 +52,7 @@ const PATH_PARAMETER_DESCRIPTIONS: Record<string, string> = {
   kid: "Key id (the JWK thumbprint)",
   locale: "Language: en, de, fr or es",
   name: "Name of the custom attribute",
+  factor_id: "A passkey's credential id or an authenticator app's id, as the factor list gives them",
 };
 
 function parametersOf(route: AnyRoute): JsonSchema[] {
