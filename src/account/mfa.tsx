@@ -2,8 +2,8 @@
 // Account section "mfa", two-step verification (docs/mfa/authenticator-apps-and-recovery-codes.md):
 // authenticator apps (list with name, added and last used; add with a QR code and a first
 // code; rename; remove) and recovery codes (how many are left; make a new set, shown once).
-// Removing an app and making codes need a recent sign-in (10 minutes): a borrowed session
-// must not be able to take a factor away or read fresh codes.
+// Adding or removing an app and making codes need a recent sign-in (10 minutes): a borrowed
+// session must not be able to add a factor of its own, take one away or read fresh codes.
 import { Hono, type Context } from "hono";
 import type { TotpAuthenticator } from "../directory";
 import type { AppEnv } from "../env";
@@ -27,7 +27,7 @@ import { withAccount, type Account } from "./guard";
 
 export const mfaSection = new Hono<AppEnv>();
 
-/** How recent the sign-in must be to remove an app or make recovery codes. */
+/** How recent the sign-in must be to add or remove an app or make recovery codes. */
 export const RECENT_SIGN_IN_SECONDS = 10 * 60;
 
 const NOTICES = {
@@ -265,6 +265,13 @@ mfaSection.get("/", (c) =>
 
 mfaSection.post("/apps", (c) =>
   withAccount(c, "mfa", async (account, form) => {
+    // A factor added from a borrowed session would outlive it: the owner must have just signed in.
+    if (!recentlySignedIn(account))
+      return overview(c, account, {
+        error: account.page.t("authenticators.recentSignInNeeded"),
+        status: 403,
+        reauthenticate: true,
+      });
     const name = cleanAuthenticatorName(form.name) || account.page.t("authenticators.defaultName");
     const app = await startTotpEnrollment(c.env, account.directory, account.tenant, account.user.id, name);
     return c.redirect(`${path(account)}?setup=${app.id}`, 303);
