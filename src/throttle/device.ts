@@ -1,29 +1,16 @@
 // The device cookie: a random id, authenticated with an HMAC so it cannot be forged or
 // guessed. Accounts remember the device ids that signed in to them (in their throttle
 // state), which lets a known browser through while strangers are locked out.
-import { ConfigurationError } from "../config";
+import { derivedKey } from "../crypto/derived-keys";
 import { base64url, randomToken, timingSafeEqual, utf8 } from "../crypto/encoding";
 
-let cached: { secret: string; key: Promise<CryptoKey> } | undefined;
-
-/** An HMAC key derived (HKDF) from the key-encryption secret, for this one purpose. */
-function macKey(secret: string | undefined): Promise<CryptoKey> {
-  if (!secret) throw new ConfigurationError("SIGNING_KEY_ENCRYPTION_KEY is not set");
-  if (cached?.secret === secret) return cached.key;
-  const key = crypto.subtle
-    .importKey("raw", base64url.decode(secret), "HKDF", false, ["deriveKey"])
-    .then((master) =>
-      crypto.subtle.deriveKey(
-        { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: utf8.encode("latchkey/device-cookie/v1") },
-        master,
-        { name: "HMAC", hash: "SHA-256", length: 256 },
-        false,
-        ["sign"],
-      ),
-    );
-  cached = { secret, key };
-  return key;
-}
+/** An HMAC key derived from the key-encryption secret, for this one purpose. */
+const macKey = (secret: string | undefined) =>
+  derivedKey(secret, {
+    info: "latchkey/device-cookie/v1",
+    algorithm: { name: "HMAC", hash: "SHA-256", length: 256 },
+    usages: ["sign"],
+  });
 
 async function mac(secret: string | undefined, deviceId: string): Promise<string> {
   const signature = await crypto.subtle.sign("HMAC", await macKey(secret), utf8.encode(deviceId));

@@ -3,30 +3,17 @@
 // the ciphertext belongs to (kind, tenant, user), so a sealed value copied to another
 // user's row does not open. Used for authenticator app secrets in D1 and for recovery
 // codes waiting (minutes) to be shown once.
-import { ConfigurationError } from "../../config";
+import { derivedKey } from "../../crypto/derived-keys";
 import { base64url, randomBytes, utf8 } from "../../crypto/encoding";
 
 const FORMAT = "v1";
 
-let cached: { secret: string; key: Promise<CryptoKey> } | undefined;
-
-function sealingKey(secret: string | undefined): Promise<CryptoKey> {
-  if (!secret) throw new ConfigurationError("SIGNING_KEY_ENCRYPTION_KEY is not set");
-  if (cached?.secret === secret) return cached.key;
-  const key = crypto.subtle
-    .importKey("raw", base64url.decode(secret), "HKDF", false, ["deriveKey"])
-    .then((master) =>
-      crypto.subtle.deriveKey(
-        { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: utf8.encode("latchkey/mfa-secrets/v1") },
-        master,
-        { name: "AES-GCM", length: 256 },
-        false,
-        ["encrypt", "decrypt"],
-      ),
-    );
-  cached = { secret, key };
-  return key;
-}
+const sealingKey = (secret: string | undefined) =>
+  derivedKey(secret, {
+    info: "latchkey/mfa-secrets/v1",
+    algorithm: { name: "AES-GCM", length: 256 },
+    usages: ["encrypt", "decrypt"],
+  });
 
 /** What a sealed value is bound to. */
 export interface SealBinding {
@@ -37,7 +24,11 @@ export interface SealBinding {
 
 const aad = (binding: SealBinding) => utf8.encode(`${binding.kind}/${binding.tenantId}/${binding.userId}`);
 
-export async function sealBytes(secret: string | undefined, plaintext: Uint8Array, binding: SealBinding): Promise<string> {
+export async function sealBytes(
+  secret: string | undefined,
+  plaintext: Uint8Array,
+  binding: SealBinding,
+): Promise<string> {
   const iv = randomBytes(12);
   const ciphertext = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: aad(binding) },
@@ -48,7 +39,11 @@ export async function sealBytes(secret: string | undefined, plaintext: Uint8Arra
 }
 
 /** The plaintext, or null when the value is malformed or bound to something else. */
-export async function openBytes(secret: string | undefined, sealed: string, binding: SealBinding): Promise<Uint8Array | null> {
+export async function openBytes(
+  secret: string | undefined,
+  sealed: string,
+  binding: SealBinding,
+): Promise<Uint8Array | null> {
   const [format, iv, ciphertext] = sealed.split(".");
   if (format !== FORMAT || !iv || !ciphertext) return null;
   const key = await sealingKey(secret);
