@@ -67,7 +67,7 @@ const credentialJSON = (cred) => {
 const say = (form, key) => {
   const status = form.querySelector("[data-passkey-status]");
   if (!status) return;
-  status.textContent = form.getAttribute("data-msg-" + key) || form.getAttribute("data-msg-failed") || "";
+  status.textContent = key ? form.getAttribute("data-msg-" + key) || form.getAttribute("data-msg-failed") || "" : "";
   status.hidden = !status.textContent;
 };
 const fetchOptions = async (form) => {
@@ -104,6 +104,12 @@ const ceremony = async (form) => {
     failure(form, error);
   }
 };
+// Leaving the page by another form (the password): the waiting autofill request ends
+// first, or the browser may still hold it when the next page asks for a passkey.
+document.addEventListener("submit", (event) => {
+  if (conditional && !event.target.hasAttribute("data-passkey")) { conditional.abort(); conditional = null; }
+}, true);
+window.addEventListener("pagehide", () => { if (conditional) conditional.abort(); });
 forms.forEach((form) => {
   form.addEventListener("submit", (event) => {
     if (form.getAttribute("data-sending")) return;
