@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 export const BUILD_DIR = ".build/worker";
-const GZIP_BUDGET_KIB = 200;
+// 200 KiB until issue 5. Passkeys need WebAuthn verification (@simplewebauthn/server with
+// its ASN.1/X.509 helpers for attestation formats: about 86 KiB gzip of its own); with the
+// rest of issue 5 the bundle measured 322 KiB gzip. The budget is that plus ~10% headroom.
+const GZIP_BUDGET_KIB = 355;
 
 export function buildWorker({ quiet = false } = {}) {
   rmSync(BUILD_DIR, { recursive: true, force: true });
