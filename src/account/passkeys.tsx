@@ -3,13 +3,13 @@
 // device-bound), adding one (a WebAuthn registration run by the page's script), renaming
 // and removing. Adding and removing need a recent sign-in (10 minutes): a borrowed
 // session must not plant a passkey of its own or take away the owner's.
-import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { Hono, type Context } from "hono";
-import { ConflictError, type Passkey } from "../directory";
+import type { Passkey } from "../directory";
 import type { AppEnv } from "../env";
 import type { MessageKey, Translator } from "../i18n";
 import { PASSKEY_JS_PATH } from "../mfa/passkeys/browser-script";
-import { parseCredentialField, registrationOptions, verifyRegistration } from "../mfa/passkeys/ceremony";
+import { registrationOptions } from "../mfa/passkeys/ceremony";
+import { addPostedPasskey } from "../mfa/passkeys/registration";
 import { PasskeyForm } from "../mfa/passkeys/form";
 import { FieldError, fieldAria } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
@@ -33,32 +33,6 @@ const donePath = (account: Account, done: Done) => `${sectionPath(account.tenant
 
 export function signedInRecently(account: Account, now = Math.floor(Date.now() / 1000)): boolean {
   return now - account.session.session.authTime <= RECENT_SIGN_IN_SECONDS;
-}
-
-/** "Passkey on macOS (Safari)": a name from the browser's User-Agent, editable later. */
-export function defaultPasskeyName(t: Translator["t"], userAgent: string | null | undefined): string {
-  const ua = userAgent ?? "";
-  const browser = (
-    [
-      [/Edg\//, "Edge"],
-      [/OPR\//, "Opera"],
-      [/Firefox\//, "Firefox"],
-      [/Chrom(e|ium)\//, "Chrome"],
-      [/Safari\//, "Safari"],
-    ] as const
-  ).find(([pattern]) => pattern.test(ua))?.[1];
-  const os = (
-    [
-      [/Android/, "Android"],
-      [/iPhone|iPad|iPod/, "iOS"],
-      [/CrOS/, "ChromeOS"],
-      [/Mac OS X|Macintosh/, "macOS"],
-      [/Windows/, "Windows"],
-      [/Linux/, "Linux"],
-    ] as const
-  ).find(([pattern]) => pattern.test(ua))?.[1];
-  const device = os && browser ? `${os} (${browser})` : (os ?? browser);
-  return device ? t("passkeys.defaultName", { device }).slice(0, MAX_NAME) : t("passkeys.sectionTitle");
 }
 
 function backupState(t: Translator["t"], passkey: Passkey): string {
@@ -196,43 +170,17 @@ passkeysSection.post("/", (c) =>
   withAccount(c, "passkeys", async (account, form) => {
     const { t } = account.page;
     if (!signedInRecently(account)) return render(c, account, { error: t("passkeys.recentSignIn"), status: 403 });
-    if (!form.credential) return render(c, account, { error: t("passkeys.noScript"), status: 400 });
-    const response = parseCredentialField<RegistrationResponseJSON>(form.credential);
     const { tenant, user, directory, session } = account;
-    const verified = response
-      ? await verifyRegistration(c.env, tenant, user.id, session.session.sid, response, c.var.stats)
-      : ({ ok: false, reason: "malformed" } as const);
-    const facts = {
-      actorType: "user" as const,
-      actorId: user.id,
+    const added = await addPostedPasskey(c, {
+      tenant,
+      directory,
       userId: user.id,
-      userAgent: c.req.header("User-Agent") ?? null,
-    };
-    if (!verified.ok) {
-      await directory.audit.record({ ...facts, type: "passkey.registration_failed", details: { reason: verified.reason } });
-      return render(c, account, { error: t("passkeys.registerFailed"), status: 400 });
-    }
-    const name = defaultPasskeyName(t, c.req.header("User-Agent"));
-    try {
-      await directory.factors.passkeys.add(
-        user.id,
-        { ...verified.passkey, name },
-        {
-          ...facts,
-          type: "passkey.registered",
-          details: {
-            passkey_id: verified.passkey.id,
-            device_type: verified.passkey.deviceType,
-            backed_up: verified.passkey.backedUp,
-            aaguid: verified.passkey.aaguid,
-          },
-        },
-      );
-    } catch (error) {
-      // The credential is registered already (to this user, or in this tenant to another).
-      if (!(error instanceof ConflictError) && !/constraint/i.test(String(error))) throw error;
-      return render(c, account, { error: t("passkeys.exists"), status: 400 });
-    }
+      sid: session.session.sid,
+      t,
+      credential: form.credential,
+      source: "account",
+    });
+    if (!added.ok) return render(c, account, { error: t(added.error), status: 400 });
     return c.redirect(donePath(account, "added"), 303);
   }),
 );

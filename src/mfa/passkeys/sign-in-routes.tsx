@@ -2,18 +2,26 @@
 // Passkey sign-in from the sign-in page (button and autofill), under an interaction:
 // POST options (JSON, for the page's script) and POST the assertion (a form). A verified
 // passkey of an active user is a first factor like a password (src/mfa/sign-in.ts).
+// Also the offer right after sign-up (/offer): add a passkey to the new account, or not now.
 import { Hono, type Context } from "hono";
 import { interactionClient } from "../../account/client";
 import { openDirectory, type Client } from "../../directory";
 import type { AppEnv } from "../../env";
 import { clientIpOf } from "../../http/client-ip";
-import { renderStep } from "../../interaction/flow";
+import { interactionPath, renderStep } from "../../interaction/flow";
 import { interactionExpired, interactionPage, withInteraction } from "../../interaction/guard";
 import type { Interaction } from "../../interaction/state";
+import { currentSession } from "../../sessions";
 import { throttleNetwork } from "../../signin/password";
+import { Layout } from "../../ui/layout";
+import { htmlPage } from "../../ui/render";
+import { mfaPaths } from "../paths";
 import { afterFirstFactor } from "../sign-in";
 import { checkPostedAssertion, requestFacts } from "./assertion";
-import { authenticationOptions } from "./ceremony";
+import { PASSKEY_JS_PATH } from "./browser-script";
+import { authenticationOptions, registrationOptions } from "./ceremony";
+import { PasskeyForm } from "./form";
+import { addPostedPasskey } from "./registration";
 
 export const passkeySignInRoutes = new Hono<AppEnv>();
 
@@ -93,5 +101,87 @@ passkeySignInRoutes.post("/", (c) =>
       amr: checked.amr,
       method: "passkey",
     });
+  }),
+);
+
+// --- The offer after sign-up -------------------------------------------------------------
+
+type OfferHandler = (
+  interaction: Interaction,
+  form: Record<string, string>,
+  offer: { userId: string; sid: string },
+) => Promise<Response>;
+
+/** The offer is for the user who just signed in here, with a session, and no passkey yet. */
+function withOffer(c: Context<AppEnv>, handle: OfferHandler): Promise<Response> {
+  return withInteraction(c, async (interaction, form) => {
+    const tenant = c.var.tenant;
+    const session = await currentSession(c, tenant);
+    const onward = () => c.redirect(interactionPath(tenant, interaction), 303);
+    if (!session || session.userId !== interaction.authenticatedUserId) return onward();
+    const directory = openDirectory(c.env, tenant, c.var.stats);
+    if ((await directory.factors.summary(session.userId)).passkeys > 0) return onward();
+    return handle(interaction, form, { userId: session.userId, sid: session.session.sid });
+  });
+}
+
+async function showOffer(c: Context<AppEnv>, interaction: Interaction, status: 200 | 400 = 200, error?: string) {
+  const page = await interactionPage(c, interaction);
+  const { t } = page;
+  const action = `${mfaPaths.passkeySignIn(c.var.tenant, interaction.id)}/offer`;
+  return htmlPage(
+    c,
+    <Layout page={page} title={t("passkeys.offerTitle")} script={PASSKEY_JS_PATH}>
+      <h1>{t("passkeys.offerTitle")}</h1>
+      {error ? (
+        <p class="error" id="passkey-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <p>{t("passkeys.offerBody")}</p>
+      <PasskeyForm
+        page={page}
+        mode="create"
+        action={action}
+        options={`${action}/options`}
+        csrf={interaction.csrf}
+        label={t("passkeys.add")}
+      />
+      <div class="alternatives">
+        <a href={interactionPath(c.var.tenant, interaction)}>{t("passkeys.offerSkip")}</a>
+      </div>
+    </Layout>,
+    status,
+    { script: true },
+  );
+}
+
+passkeySignInRoutes.get("/offer", (c) => withOffer(c, (interaction) => showOffer(c, interaction)));
+
+passkeySignInRoutes.post("/offer/options", (c) =>
+  withOffer(c, async (_interaction, _form, offer) => {
+    const tenant = c.var.tenant;
+    const user = await openDirectory(c.env, tenant, c.var.stats).users.get(offer.userId);
+    if (!user) return c.json({ error: "expired" }, 400);
+    const options = await registrationOptions(c.env, tenant, user, [], offer.sid, c.var.stats);
+    return c.json(options, 200, { "Cache-Control": "no-store" });
+  }),
+);
+
+passkeySignInRoutes.post("/offer", (c) =>
+  withOffer(c, async (interaction, form, offer) => {
+    const tenant = c.var.tenant;
+    const { t } = await interactionPage(c, interaction);
+    const added = await addPostedPasskey(c, {
+      tenant,
+      directory: openDirectory(c.env, tenant, c.var.stats),
+      userId: offer.userId,
+      sid: offer.sid,
+      t,
+      credential: form.credential,
+      source: "sign_up",
+    });
+    if (!added.ok) return showOffer(c, interaction, 400, t(added.error));
+    return c.redirect(interactionPath(tenant, interaction), 303);
   }),
 );

@@ -21,6 +21,7 @@ import {
   type World,
 } from "../flows/fixtures";
 import { accountPath, signedInBrowser } from "../account/account-helpers";
+import { codeIn, goodForm, lastEmailTo, openSignUp, signUpWorld } from "../journeys/sign-up-helpers";
 import { SoftAuthenticator } from "./soft-authenticator";
 
 const ORIGIN = new URL(BASE).origin;
@@ -354,5 +355,47 @@ describe("passkey as the second factor", () => {
     const tokens = await redeem("acme", w.app, callbackOf(response).searchParams.get("code")!);
     expect([...tokens.claims.amr].sort()).toEqual(["hwk", "mfa", "pwd", "user"]);
     expect(tokens.claims.acr).toBe("urn:latchkey:loa:phr");
+  });
+});
+
+describe("the offer after sign-up", () => {
+  /** Signs up bea@example.com in tenant "fresh" up to the page after the emailed code. */
+  async function signedUp() {
+    const fresh = await signUpWorld("fresh");
+    const browser = new Browser();
+    const form = await openSignUp(browser, "fresh", fresh.app);
+    const codePage = await browser.submit(form, "/sign-up", goodForm("bea@example.com"));
+    expect(codePage.status).toBe(200);
+    const offer = await browser.submit(await codePage.text(), "/sign-up/code", {
+      code: codeIn(await lastEmailTo("bea@example.com")),
+    });
+    expect(offer.status).toBe(200);
+    const page = await offer.text();
+    expect(page).toContain("Sign in faster next time");
+    return { fresh, browser, page };
+  }
+
+  it("adds a passkey to the new account, then goes on to the app", async () => {
+    const { fresh, browser, page } = await signedUp();
+    const form = passkeyForm(page);
+    const authenticator = new SoftAuthenticator(ORIGIN);
+    const options = await optionsFor(browser, form);
+    expect(options.user.name).toBe("bea@example.com");
+    const callback = callbackOf(await postCredential(browser, form, await authenticator.create(options), true));
+    const tokens = await redeem("fresh", fresh.app, callback.searchParams.get("code")!);
+    expect(await passkeyRows(tokens.claims.sub!)).toHaveLength(1);
+    const registered = await auditEvents(fresh.admin, "fresh", "passkey.registered");
+    expect(registered.map((e) => e.details.source)).toEqual(["sign_up"]);
+  });
+
+  it("\"Not now\" goes on without a passkey; the finished interaction's offer page is no longer shown", async () => {
+    const { fresh, browser, page } = await signedUp();
+    const skip = /href="([^"]*)"[^>]*>Not now</.exec(page)![1]!;
+    const callback = callbackOf(await browser.navigate(unescapeHtml(skip)));
+    const tokens = await redeem("fresh", fresh.app, callback.searchParams.get("code")!);
+    expect(await passkeyRows(tokens.claims.sub!)).toHaveLength(0);
+    // The interaction is finished: its offer page leads nowhere now.
+    const offerPath = passkeyForm(page).action;
+    expect((await browser.fetch(offerPath)).status).not.toBe(200);
   });
 });
