@@ -8,14 +8,12 @@ import type { AppEnv } from "../../env";
 import { interactionPath } from "../../interaction/flow";
 import { interactionPage, withInteraction } from "../../interaction/guard";
 import type { Interaction } from "../../interaction/state";
-import { Layout } from "../../ui/layout";
 import { htmlPage } from "../../ui/render";
 import { mfaPaths } from "../paths";
 import { afterSecondFactor, secondFactorTarget, secondFactorThrottle, type SecondFactorTarget } from "../sign-in";
 import { checkPostedAssertion } from "./assertion";
-import { PASSKEY_JS_PATH } from "./browser-script";
 import { authenticationOptions } from "./ceremony";
-import { PasskeyForm } from "./form";
+import { PasskeyStepPage } from "./form";
 
 export const passkeyChallengeRoutes = new Hono<AppEnv>();
 
@@ -45,26 +43,14 @@ async function show(c: Context<AppEnv>, interaction: Interaction, status: 200 | 
   const action = mfaPaths.passkey(c.var.tenant, interaction.id);
   return htmlPage(
     c,
-    <Layout page={page} title={t("passkeys.challengeTitle")} script={PASSKEY_JS_PATH}>
-      <h1>{t("passkeys.challengeTitle")}</h1>
-      {error ? (
-        <p class="error" id="passkey-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <p>{t("passkeys.challengeIntro")}</p>
-      <PasskeyForm
-        page={page}
-        mode="get"
-        action={action}
-        options={`${action}/options`}
-        csrf={interaction.csrf}
-        label={t("passkeys.usePasskey")}
-      />
-      <div class="alternatives">
-        <a href={mfaPaths.choose(c.var.tenant, interaction.id)}>{t("passkeys.otherMethod")}</a>
-      </div>
-    </Layout>,
+    <PasskeyStepPage
+      page={page}
+      title={t("passkeys.challengeTitle")}
+      intro={t("passkeys.challengeIntro")}
+      error={error}
+      form={{ mode: "get", action, csrf: interaction.csrf, label: t("passkeys.usePasskey") }}
+      alternative={{ href: mfaPaths.choose(c.var.tenant, interaction.id), label: t("passkeys.otherMethod") }}
+    />,
     status,
     { script: true },
   );

@@ -3,7 +3,9 @@
 // the page's CSRF token, a hidden field for the browser's answer, a live region for what
 // went wrong in the browser, and those messages in the page's language.
 import type { FC } from "hono/jsx";
+import { ErrorMessage, Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
+import { PASSKEY_JS_PATH } from "./browser-script";
 
 export const PasskeyForm: FC<{
   page: PageContext;
@@ -17,9 +19,7 @@ export const PasskeyForm: FC<{
   /** Also offer the passkeys in the email field's autofill (sign-in page). */
   conditional?: boolean;
   secondary?: boolean;
-  /** Sent along with the answer (e.g. nothing else needed; kept for the account page's name). */
-  children?: unknown;
-}> = ({ page, mode, action, options, csrf, label, conditional, secondary, children }) => {
+}> = ({ page, mode, action, options, csrf, label, conditional, secondary }) => {
   const { t } = page;
   return (
     <form
@@ -36,7 +36,6 @@ export const PasskeyForm: FC<{
     >
       <input type="hidden" name="csrf" value={csrf} />
       <input type="hidden" name="credential" value="" />
-      {children as never}
       <p class="error" role="alert" data-passkey-status hidden></p>
       <button type="submit" class={secondary ? "secondary" : undefined}>
         {label}
@@ -44,3 +43,23 @@ export const PasskeyForm: FC<{
     </form>
   );
 };
+
+/** A page whose one task is a passkey ceremony (second factor, the offer after sign-up), with a way out. */
+export const PasskeyStepPage: FC<{
+  page: PageContext;
+  title: string;
+  intro: string;
+  error?: string | null;
+  form: { mode: "get" | "create"; action: string; csrf: string; label: string };
+  alternative: { href: string; label: string };
+}> = ({ page, title, intro, error, form, alternative }) => (
+  <Layout page={page} title={title} script={PASSKEY_JS_PATH}>
+    <h1>{title}</h1>
+    <ErrorMessage id="passkey-error" message={error} />
+    <p>{intro}</p>
+    <PasskeyForm page={page} {...form} options={`${form.action}/options`} />
+    <div class="alternatives">
+      <a href={alternative.href}>{alternative.label}</a>
+    </div>
+  </Layout>
+);

@@ -13,14 +13,12 @@ import { interactionExpired, interactionPage, withInteraction } from "../../inte
 import type { Interaction } from "../../interaction/state";
 import { currentSession } from "../../sessions";
 import { throttleNetwork } from "../../signin/password";
-import { Layout } from "../../ui/layout";
 import { htmlPage } from "../../ui/render";
 import { mfaPaths } from "../paths";
 import { afterFirstFactor } from "../sign-in";
 import { checkPostedAssertion, requestFacts } from "./assertion";
-import { PASSKEY_JS_PATH } from "./browser-script";
 import { authenticationOptions, registrationOptions } from "./ceremony";
-import { PasskeyForm } from "./form";
+import { PasskeyStepPage } from "./form";
 import { addPostedPasskey } from "./registration";
 
 export const passkeySignInRoutes = new Hono<AppEnv>();
@@ -131,26 +129,14 @@ async function showOffer(c: Context<AppEnv>, interaction: Interaction, status: 2
   const action = `${mfaPaths.passkeySignIn(c.var.tenant, interaction.id)}/offer`;
   return htmlPage(
     c,
-    <Layout page={page} title={t("passkeys.offerTitle")} script={PASSKEY_JS_PATH}>
-      <h1>{t("passkeys.offerTitle")}</h1>
-      {error ? (
-        <p class="error" id="passkey-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <p>{t("passkeys.offerBody")}</p>
-      <PasskeyForm
-        page={page}
-        mode="create"
-        action={action}
-        options={`${action}/options`}
-        csrf={interaction.csrf}
-        label={t("passkeys.add")}
-      />
-      <div class="alternatives">
-        <a href={interactionPath(c.var.tenant, interaction)}>{t("passkeys.offerSkip")}</a>
-      </div>
-    </Layout>,
+    <PasskeyStepPage
+      page={page}
+      title={t("passkeys.offerTitle")}
+      intro={t("passkeys.offerBody")}
+      error={error}
+      form={{ mode: "create", action, csrf: interaction.csrf, label: t("passkeys.add") }}
+      alternative={{ href: interactionPath(c.var.tenant, interaction), label: t("passkeys.offerSkip") }}
+    />,
     status,
     { script: true },
   );
