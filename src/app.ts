@@ -13,6 +13,7 @@ import { discoveryResponse, FRONT_CHANNEL, oidcRoutes } from "./oidc/routes";
 import { errorPage } from "./ui/render";
 import { FORM_POST_JS, FORM_POST_JS_PATH, UI_CSS, UI_CSS_PATH } from "./ui/assets";
 import { logFailure } from "./http/log";
+import { PASSKEY_JS, PASSKEY_JS_PATH } from "./mfa/passkeys/browser-script";
 
 export const app = new Hono<AppEnv>();
 
@@ -50,6 +51,9 @@ app.get(UI_CSS_PATH, (c) =>
 );
 app.get(FORM_POST_JS_PATH, (c) =>
   c.body(FORM_POST_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": ASSET_CACHE }),
+);
+app.get(PASSKEY_JS_PATH, (c) =>
+  c.body(PASSKEY_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": ASSET_CACHE }),
 );
 app.route("/admin/v1", adminRoutes);
 app.route("/dev", devOutboxRoutes);

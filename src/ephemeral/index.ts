@@ -15,7 +15,8 @@ type Purpose =
   | "challenge-password-reset"
   | "challenge-email-change"
   | "challenge-second-factor"
-  | "recovery-codes-shown";
+  | "recovery-codes-shown"
+  | "passkey-challenge";
 
 function stub(env: Env, tenantId: string, purpose: Purpose, key: string) {
   return env.EPHEMERAL.get(env.EPHEMERAL.idFromName(`${tenantId}:${purpose}:${key}`));

@@ -159,8 +159,13 @@ export async function renderStep(
           passwordReset: journeyPaths.passwordReset(tenant, interaction.id),
           emailCode: emailCodeOffered(tenant, client) ? journeyPaths.emailCode(tenant, interaction.id) : null,
         }}
+        passkey={{
+          action: mfaPaths.passkeySignIn(tenant, interaction.id),
+          options: `${mfaPaths.passkeySignIn(tenant, interaction.id)}/options`,
+        }}
       />,
       status,
+      { script: true },
     );
   }
   const user = signedInUser !== undefined ? signedInUser : session ? await directory.users.get(session.userId) : null;

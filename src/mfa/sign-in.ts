@@ -97,6 +97,7 @@ async function completeSignIn(
   userId: string,
   amr: string[],
   changes: Partial<Interaction> = {},
+  continueTo = `/t/${tenant.slug}/interaction/${interaction.id}`,
 ): Promise<Response> {
   const device = await browserDevice(c);
   const saved = await signInToInteraction(
@@ -110,7 +111,7 @@ async function completeSignIn(
   if (!saved) return interactionExpired(c);
   device.remember();
   await recordCompletedSignIn(c, tenant, userId, device.deviceId);
-  return c.redirect(`/t/${tenant.slug}/interaction/${interaction.id}`, 303);
+  return c.redirect(continueTo, 303);
 }
 
 export async function afterFirstFactor(
@@ -125,6 +126,8 @@ export async function afterFirstFactor(
     method: FirstFactorMethod;
     /** Other changes to save with the sign-in, e.g. the journey's pending challenge dropped. */
     interactionChanges?: Partial<Interaction>;
+    /** Where a sign-in that needs nothing more goes instead of the interaction (e.g. the passkey offer). */
+    continueTo?: string;
   },
 ): Promise<Response> {
   const { tenant, interaction, user, amr, method, interactionChanges = {} } = input;
@@ -139,7 +142,8 @@ export async function afterFirstFactor(
     // A brand-new account has no history to judge its risk by, nor factors to ask for.
     policyOverride: method === "sign_up" ? "sign_up" : undefined,
   });
-  if (current >= level) return completeSignIn(c, tenant, interaction, user.id, amr, interactionChanges);
+  if (current >= level)
+    return completeSignIn(c, tenant, interaction, user.id, amr, interactionChanges, input.continueTo);
   const firstFactor: PendingFirstFactor = { userId: user.id, amr, method, at: Math.floor(Date.now() / 1000), level };
   if (!(await saveInteraction(c, tenant, interaction, { ...interactionChanges, firstFactor, forceLogin: false })))
     return interactionExpired(c);

@@ -14,7 +14,7 @@ export const EmailField: FC<{
   /** Shown under the label as `${id}-hint`. */
   hint?: string | null;
   /** "username" where the address signs in, "email" where it is a new address. */
-  autocomplete: "username" | "email";
+  autocomplete: "username" | "username webauthn" | "email";
   value?: string;
   autofocus?: boolean;
   maxlength?: number;

@@ -24,6 +24,8 @@ export function pageHeaders(options: PageSecurityOptions = {}): Record<string, s
     "style-src 'self'",
     "img-src 'self' https: data:",
     options.script ? "script-src 'self'" : "script-src 'none'",
+    // The passkey script asks this origin for WebAuthn options (fetch).
+    ...(options.script ? ["connect-src 'self'"] : []),
     options.formAction ? `form-action 'self' ${options.formAction}` : "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",

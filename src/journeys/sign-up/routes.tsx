@@ -24,6 +24,7 @@ import { SignUpPage, type SignUpFormState } from "./page";
 import { beginSignUp, finishSignUp, resendSignUpCode } from "./flow";
 import { interactionClient } from "../../account/client";
 import { afterFirstFactor } from "../../mfa/sign-in";
+import { mfaPaths } from "../../mfa/paths";
 
 export const signUpRoutes = new Hono<AppEnv>();
 type Ctx = Context<AppEnv>;
@@ -168,6 +169,8 @@ signUpRoutes.post("/code", (c) =>
           amr: ["pwd"],
           method: "sign_up",
           interactionChanges: withoutPending(interaction, "signUp"),
+          // Signed in with nothing more to do: offer a passkey before going on.
+          continueTo: `${mfaPaths.passkeySignIn(tenant, interaction.id)}/offer`,
         });
       }
       case "wrong_code":
