@@ -9,7 +9,18 @@ import { ErrorMessage } from "../ui/form-errors";
 import { Layout } from "../ui/layout";
 import type { PageContext } from "../ui/page";
 
-export const SECTIONS = ["profile", "email", "password", "passkeys", "mfa", "sessions", "apps", "consents", "data", "delete"] as const;
+export const SECTIONS = [
+  "profile",
+  "email",
+  "password",
+  "passkeys",
+  "mfa",
+  "sessions",
+  "apps",
+  "consents",
+  "data",
+  "delete",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** What a section's GET may announce after a POST (?done=...): fixed texts, never the query's. */

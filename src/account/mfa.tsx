@@ -8,7 +8,13 @@ import { Hono, type Context } from "hono";
 import type { TotpAuthenticator } from "../directory";
 import type { AppEnv } from "../env";
 import type { MessageKey } from "../i18n";
-import { codesToShow, finishShowing, FEW_RECOVERY_CODES, issueRecoveryCodes, keepForShowing } from "../mfa/recovery-codes/codes";
+import {
+  codesToShow,
+  finishShowing,
+  FEW_RECOVERY_CODES,
+  issueRecoveryCodes,
+  keepForShowing,
+} from "../mfa/recovery-codes/codes";
 import { RecoveryCodesView } from "../mfa/recovery-codes/codes-view";
 import {
   checkTotpCode,
@@ -50,7 +56,12 @@ const recentlySignedIn = (account: Account) =>
 
 type Status = 200 | 400 | 403 | 404;
 
-function frame(c: Context<AppEnv>, account: Account, body: unknown, options: { error?: string | null; status?: Status } = {}) {
+function frame(
+  c: Context<AppEnv>,
+  account: Account,
+  body: unknown,
+  options: { error?: string | null; status?: Status } = {},
+) {
   const { page, tenant } = account;
   return htmlPage(
     c,
@@ -71,7 +82,12 @@ function frame(c: Context<AppEnv>, account: Account, body: unknown, options: { e
 async function overview(
   c: Context<AppEnv>,
   account: Account,
-  options: { error?: string | null; status?: Status; reauthenticate?: boolean; renameError?: { id: string; name: string } } = {},
+  options: {
+    error?: string | null;
+    status?: Status;
+    reauthenticate?: boolean;
+    renameError?: { id: string; name: string };
+  } = {},
 ) {
   const { page, directory, user, csrf } = account;
   const { t } = page;
@@ -137,7 +153,9 @@ async function overview(
       {remaining > 0 && remaining < FEW_RECOVERY_CODES ? <p class="notice">{t("authenticators.codesFew")}</p> : null}
       <form method="post" action={path(account, "/recovery-codes")}>
         <input type="hidden" name="csrf" value={csrf} />
-        <p class="muted">{remaining > 0 ? t("authenticators.codesRegenerateHint") : t("authenticators.codesGenerateHint")}</p>
+        <p class="muted">
+          {remaining > 0 ? t("authenticators.codesRegenerateHint") : t("authenticators.codesGenerateHint")}
+        </p>
         <button type="submit" class="secondary">
           {remaining > 0 ? t("authenticators.codesRegenerate") : t("authenticators.codesGenerate")}
         </button>
@@ -246,7 +264,8 @@ mfaSection.get("/", (c) =>
     const key = c.req.query("codes");
     if (key) {
       const shown = await codesToShow(c.env, account.tenant, user.id, key);
-      if (!shown?.codes) return overview(c, account, { error: account.page.t("authenticators.codesGone"), status: 404 });
+      if (!shown?.codes)
+        return overview(c, account, { error: account.page.t("authenticators.codesGone"), status: 404 });
       return frame(
         c,
         account,

@@ -205,14 +205,16 @@ passkeysSection.post("/remove", (c) =>
     const { user, directory } = account;
     const id = form.passkey ?? "";
     const owned = (await directory.factors.passkeys.list(user.id)).some((passkey) => passkey.id === id);
-    const removed = owned && await directory.factors.passkeys.remove(user.id, id, {
-      type: "passkey.removed",
-      actorType: "user",
-      actorId: user.id,
-      userId: user.id,
-      userAgent: c.req.header("User-Agent") ?? null,
-      details: { passkey_id: id },
-    });
+    const removed =
+      owned &&
+      (await directory.factors.passkeys.remove(user.id, id, {
+        type: "passkey.removed",
+        actorType: "user",
+        actorId: user.id,
+        userId: user.id,
+        userAgent: c.req.header("User-Agent") ?? null,
+        details: { passkey_id: id },
+      }));
     if (!removed) return render(c, account, { error: t("passkeys.notFound"), status: 404 });
     return c.redirect(donePath(account, "removed"), 303);
   }),

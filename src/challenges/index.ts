@@ -9,7 +9,8 @@ import { ephemeralStore } from "../ephemeral";
 import type { ChallengeAttempt } from "../ephemeral/ephemeral";
 import type { RequestStats } from "../storage/database";
 
-export type ChallengePurpose = "sign-up" | "verify-email" | "email-code" | "password-reset" | "email-change" | "second-factor";
+export type ChallengePurpose =
+  "sign-up" | "verify-email" | "email-code" | "password-reset" | "email-change" | "second-factor";
 
 /** Wrong codes a challenge accepts before it is spent. */
 export const MAX_CODE_ATTEMPTS = 5;

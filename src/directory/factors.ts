@@ -83,11 +83,17 @@ export function factorsRepository(db: Database, tenantId: string) {
         return row;
       },
       async rename(userId: string, id: string, name: string): Promise<boolean> {
-        const result = await db.update(passkeys).set({ name }).where(and(passkeyOf(userId), eq(passkeys.id, id)));
+        const result = await db
+          .update(passkeys)
+          .set({ name })
+          .where(and(passkeyOf(userId), eq(passkeys.id, id)));
         return changed(result);
       },
       async remove(userId: string, id: string, audit?: AuditEventInput): Promise<boolean> {
-        const [result] = await withAudit([db.delete(passkeys).where(and(passkeyOf(userId), eq(passkeys.id, id)))], audit);
+        const [result] = await withAudit(
+          [db.delete(passkeys).where(and(passkeyOf(userId), eq(passkeys.id, id)))],
+          audit,
+        );
         return changed(result);
       },
       /** After a verified assertion: the new counter and backup state, and when. */
@@ -168,9 +174,7 @@ export function factorsRepository(db: Database, tenantId: string) {
       async dropUnconfirmed(userId: string, before: number): Promise<void> {
         await db
           .delete(totpAuthenticators)
-          .where(
-            and(totpOf(userId), isNull(totpAuthenticators.confirmedAt), lt(totpAuthenticators.createdAt, before)),
-          );
+          .where(and(totpOf(userId), isNull(totpAuthenticators.confirmedAt), lt(totpAuthenticators.createdAt, before)));
       },
     },
 

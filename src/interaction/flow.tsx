@@ -100,7 +100,12 @@ export async function proceed(
     interaction: interaction && { ...interaction, firstFactorPending: Boolean(interaction.firstFactor) },
   };
   let step = nextStep(decision);
-  if (session && user && STEP_UP_CHECKED.has(step) && (await sessionTooWeak(c, tenant, directory, client, request, session, user, interaction)))
+  if (
+    session &&
+    user &&
+    STEP_UP_CHECKED.has(step) &&
+    (await sessionTooWeak(c, tenant, directory, client, request, session, user, interaction))
+  )
     step = nextStep({ ...decision, stepUpNeeded: true });
 
   if (step === "complete") {

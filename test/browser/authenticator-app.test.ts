@@ -60,7 +60,14 @@ describe("authenticator app in Chromium", () => {
     const right = codeAt(secret);
     await page.getByLabel("Code from the app").fill(right === "000000" ? "111111" : "000000");
     await page.getByRole("button", { name: "Confirm" }).click();
-    await expect.poll(() => page.getByText(/That code is not right/).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/That code is not right/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     expect(await page.getByLabel("Code from the app").getAttribute("aria-invalid")).toBe("true");
     await inspectPage(page, "authenticator-setup-wrong");
 

@@ -31,7 +31,10 @@ function uniqueList<T extends z.ZodMiniType>(item: T, what: string) {
 const countrySchema = z
   .string()
   .check(
-    z.regex(/^(?:[A-Z]{2}|T1)$/, "must be an ISO 3166-1 alpha-2 country code in capitals, e.g. DE (T1: the Tor network)"),
+    z.regex(
+      /^(?:[A-Z]{2}|T1)$/,
+      "must be an ISO 3166-1 alpha-2 country code in capitals, e.g. DE (T1: the Tor network)",
+    ),
   );
 
 const asnSchema = z

@@ -19,7 +19,8 @@ export const mfa = defineMessages({
   de: {
     "mfa.title": "Bestätigen Sie, dass Sie es sind",
     "mfa.intro": "Um zu {client} weiterzugehen, bestätigen Sie Ihre Anmeldung mit einem zweiten Schritt.",
-    "mfa.stepUpIntro": "{client} braucht eine stärkere Anmeldung. Bestätigen Sie mit einem zweiten Schritt, dass Sie es sind.",
+    "mfa.stepUpIntro":
+      "{client} braucht eine stärkere Anmeldung. Bestätigen Sie mit einem zweiten Schritt, dass Sie es sind.",
     "mfa.passkeyRequired": "{client} bittet Sie, mit einem Passkey zu bestätigen.",
     "mfa.choose": "Wählen Sie, wie Sie bestätigen",
     "mfa.method.passkey": "Passkey verwenden",

@@ -11,7 +11,8 @@ export const passkeys = defineMessages({
     "passkeys.invalid": "That passkey could not be used. Try again, or sign in another way.",
     "passkeys.noScript": "Passkeys need JavaScript and a browser that supports them. Use another way to sign in.",
     "passkeys.challengeTitle": "Confirm with your passkey",
-    "passkeys.challengeIntro": "Use your passkey (fingerprint, face or screen lock, or your phone) to confirm it is you.",
+    "passkeys.challengeIntro":
+      "Use your passkey (fingerprint, face or screen lock, or your phone) to confirm it is you.",
     "passkeys.usePasskey": "Use my passkey",
     "passkeys.otherMethod": "Use another method",
     "passkeys.sectionTitle": "Passkeys",
@@ -98,8 +99,7 @@ export const passkeys = defineMessages({
   },
   fr: {
     "passkeys.signIn": "Se connecter avec une clé d’accès",
-    "passkeys.cancelled":
-      "La demande de clé d’accès a été annulée ou a expiré. Réessayez ou connectez-vous autrement.",
+    "passkeys.cancelled": "La demande de clé d’accès a été annulée ou a expiré. Réessayez ou connectez-vous autrement.",
     "passkeys.unsupported": "Ce navigateur ne peut pas utiliser de clé d’accès ici. Connectez-vous autrement.",
     "passkeys.failed": "La clé d’accès n’a pas fonctionné. Réessayez ou choisissez un autre moyen.",
     "passkeys.exists": "Cet appareil contient déjà une clé d’accès pour votre compte.",

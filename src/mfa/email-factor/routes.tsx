@@ -13,7 +13,14 @@ import { CodeField } from "../../ui/code-field";
 import { errorPage, htmlPage } from "../../ui/render";
 import { sendMfaEmail } from "../mail";
 import { mfaPaths } from "../paths";
-import { anotherWayPath, CodeStepPage, ERROR_ID, throttledFactorCheck, withSecondFactorStep, type CodeStep } from "../totp/code-step";
+import {
+  anotherWayPath,
+  CodeStepPage,
+  ERROR_ID,
+  throttledFactorCheck,
+  withSecondFactorStep,
+  type CodeStep,
+} from "../totp/code-step";
 import { cleanTotpCode } from "../totp/totp";
 
 export const emailFactorRoutes = new Hono<AppEnv>();
@@ -61,7 +68,13 @@ async function ownChallenge(c: Context<AppEnv>, step: CodeStep, flowId: string |
 
 const base = (c: Context<AppEnv>, step: CodeStep) => mfaPaths.email(c.var.tenant, step.interaction.id);
 
-function showRequest(c: Context<AppEnv>, step: CodeStep, email: string, status: 200 | 429 = 200, error: string | null = null) {
+function showRequest(
+  c: Context<AppEnv>,
+  step: CodeStep,
+  email: string,
+  status: 200 | 429 = 200,
+  error: string | null = null,
+) {
   const { page, interaction } = step;
   const { t } = page;
   return htmlPage(
@@ -142,7 +155,9 @@ emailFactorRoutes.post("/send", (c) =>
     const budget = await emailBudget(c, tenant, "email-code", normalizeEmail(email) ?? email.toLowerCase());
     if (!budget.allowed) {
       const error = t("common.tooManyRequests", { seconds: budget.retryAfter });
-      return previous ? showCode(c, step, email, previous, { status: 429, error }) : showRequest(c, step, email, 429, error);
+      return previous
+        ? showCode(c, step, email, previous, { status: 429, error })
+        : showRequest(c, step, email, 429, error);
     }
     if (previous) await dropChallenge(c.env, tenant.id, PURPOSE, previous);
     const challenge = await startChallenge<SecondFactorChallenge>(
@@ -179,7 +194,14 @@ emailFactorRoutes.post("/code", (c) =>
       "email",
       ["otp"],
       async () => {
-        const checked = await checkChallenge<SecondFactorChallenge>(c.env, tenant.id, PURPOSE, flowId, code, c.var.stats);
+        const checked = await checkChallenge<SecondFactorChallenge>(
+          c.env,
+          tenant.id,
+          PURPOSE,
+          flowId,
+          code,
+          c.var.stats,
+        );
         if (checked.ok) return { ok: true };
         if (checked.reason === "invalid")
           return { ok: false, error: t("authenticators.emailCodeWrong", { attempts: checked.attemptsLeft }) };

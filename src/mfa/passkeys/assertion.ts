@@ -10,8 +10,7 @@ import type { Interaction } from "../../interaction/state";
 import { parseCredentialField, verifyAssertion, type AssertionOutcome } from "./ceremony";
 
 export type PostedAssertion =
-  | { ok: true; passkey: Passkey; amr: string[]; userVerified: boolean }
-  | { ok: false; reason: "missing" | "invalid" };
+  { ok: true; passkey: Passkey; amr: string[]; userVerified: boolean } | { ok: false; reason: "missing" | "invalid" };
 
 /**
  * Verifies the form's `credential` for `interaction`; on success records the use (new
@@ -38,7 +37,12 @@ export async function checkPostedAssertion(
   const facts = requestFacts(c, interaction);
   if (!outcome.ok) {
     const userId = outcome.passkey?.userId ?? null;
-    const details = { method: "passkey", step: purpose, reason: outcome.reason, passkey_id: outcome.passkey?.id ?? null };
+    const details = {
+      method: "passkey",
+      step: purpose,
+      reason: outcome.reason,
+      passkey_id: outcome.passkey?.id ?? null,
+    };
     await Promise.all([
       directory.audit.record({ ...facts, type: "user.sign_in_failed", actorId: userId, userId, details }),
       // A counter that went backwards: the credential may have been cloned.

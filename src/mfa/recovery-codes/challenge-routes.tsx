@@ -7,7 +7,14 @@ import type { AppEnv } from "../../env";
 import { fieldAria } from "../../ui/form-errors";
 import { htmlPage } from "../../ui/render";
 import { mfaPaths } from "../paths";
-import { anotherWayPath, CodeStepPage, ERROR_ID, throttledFactorCheck, withMethod, type CodeStep } from "../totp/code-step";
+import {
+  anotherWayPath,
+  CodeStepPage,
+  ERROR_ID,
+  throttledFactorCheck,
+  withMethod,
+  type CodeStep,
+} from "../totp/code-step";
 import { useRecoveryCode } from "./codes";
 
 export const recoveryCodeChallengeRoutes = new Hono<AppEnv>();

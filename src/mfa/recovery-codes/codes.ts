@@ -116,7 +116,11 @@ export async function keepForShowing(
   interactionId: string | null = null,
 ): Promise<string> {
   const key = randomToken(16);
-  const sealed = await sealBytes(env.SIGNING_KEY_ENCRYPTION_KEY, utf8.encode(codes.join("\n")), sealBinding(tenant, userId));
+  const sealed = await sealBytes(
+    env.SIGNING_KEY_ENCRYPTION_KEY,
+    utf8.encode(codes.join("\n")),
+    sealBinding(tenant, userId),
+  );
   await shownStore(env, tenant, key).put({ userId, sealed, interactionId }, SHOW_SECONDS);
   return key;
 }

@@ -65,7 +65,10 @@ totpChallengeRoutes.post("/", (c) =>
       async () => {
         const checked = await checkTotpCode(c.env, step.directory, c.var.tenant, step.target.user.id, apps, code);
         if (checked.ok) return { ok: true };
-        return { ok: false, error: t(checked.reason === "replayed" ? "authenticators.codeReplayed" : "authenticators.codeWrong") };
+        return {
+          ok: false,
+          error: t(checked.reason === "replayed" ? "authenticators.codeReplayed" : "authenticators.codeWrong"),
+        };
       },
       (status, error) => show(c, step, status, error),
     );

@@ -13,7 +13,13 @@ import { ErrorMessage } from "../../ui/form-errors";
 import { Layout } from "../../ui/layout";
 import type { PageContext } from "../../ui/page";
 import { mfaPaths } from "../paths";
-import { afterSecondFactor, secondFactorTarget, secondFactorThrottle, type SecondFactorMethod, type SecondFactorTarget } from "../sign-in";
+import {
+  afterSecondFactor,
+  secondFactorTarget,
+  secondFactorThrottle,
+  type SecondFactorMethod,
+  type SecondFactorTarget,
+} from "../sign-in";
 
 export interface CodeStep {
   interaction: Interaction;

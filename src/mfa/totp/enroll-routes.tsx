@@ -27,7 +27,12 @@ async function offered(step: CodeStep): Promise<boolean> {
   return factors.passkeys === 0 && factors.totp === 0;
 }
 
-function page(c: Context<AppEnv>, step: CodeStep, body: unknown, options: { status?: 200 | 400 | 404; error?: string | null } = {}) {
+function page(
+  c: Context<AppEnv>,
+  step: CodeStep,
+  body: unknown,
+  options: { status?: 200 | 400 | 404; error?: string | null } = {},
+) {
   const { t } = step.page;
   return htmlPage(
     c,

@@ -52,7 +52,9 @@ export function newTotpSecret(): Uint8Array {
 
 /** The secret as a person types it: base32 in groups of four. */
 export function groupedSecret(secret: Uint8Array): string {
-  return base32Encode(secret).match(/.{1,4}/g)!.join(" ");
+  return base32Encode(secret)
+    .match(/.{1,4}/g)!
+    .join(" ");
 }
 
 /** The time step of `seconds` (Unix time). */
@@ -68,8 +70,7 @@ export async function hotp(secret: Uint8Array, counter: number): Promise<string>
   message.setUint32(4, counter >>> 0);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, message.buffer));
   const offset = mac[mac.length - 1]! & 0x0f;
-  const binary =
-    ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
+  const binary = ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!;
   return String(binary % 10 ** TOTP_DIGITS).padStart(TOTP_DIGITS, "0");
 }
 

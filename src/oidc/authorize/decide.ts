@@ -3,15 +3,7 @@
 import type { MessageKey, Translator } from "../../i18n";
 
 export type Step =
-  | "create"
-  | "login"
-  | "mfa"
-  | "select_account"
-  | "verify_email"
-  | "profile"
-  | "consent"
-  | "complete"
-  | "hint_mismatch";
+  "create" | "login" | "mfa" | "select_account" | "verify_email" | "profile" | "consent" | "complete" | "hint_mismatch";
 
 export interface DecisionInput {
   prompt: readonly string[];

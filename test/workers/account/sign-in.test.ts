@@ -39,7 +39,10 @@ describe("signing in to the account page", () => {
   });
 
   it("offers sign-up and email codes from its sign-in page, and those journeys know the reserved client", async () => {
-    const enabled = await call("PATCH", "/admin/v1/tenants/acme", { token: w.admin, body: { email_code_sign_in: true } });
+    const enabled = await call("PATCH", "/admin/v1/tenants/acme", {
+      token: w.admin,
+      body: { email_code_sign_in: true },
+    });
     expect(enabled.status).toBe(200);
     const browser = new Browser();
     const page = await (await browser.navigate(accountPath())).text();

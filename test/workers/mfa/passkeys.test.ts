@@ -132,7 +132,11 @@ describe("registration on the account page", () => {
     const form = passkeyForm(page);
     const authenticator = new SoftAuthenticator(ORIGIN);
     for (const bend of [{ origin: "https://evil.example" }, { rpId: "evil.example" }]) {
-      const response = await postCredential(browser, form, await authenticator.create(await optionsFor(browser, form), bend));
+      const response = await postCredential(
+        browser,
+        form,
+        await authenticator.create(await optionsFor(browser, form), bend),
+      );
       expect(response.status).toBe(400);
       expect(alertOf(await response.text())).toBe("The passkey could not be added. Try again.");
     }
@@ -168,11 +172,9 @@ describe("registration on the account page", () => {
     page = await (await browser.fetch(accountPath("passkeys"))).text();
     expect(page).toContain("sign in again before you add or remove a passkey");
     expect(page).not.toContain('data-passkey="create"');
-    const late = await browser.post(
-      page.replace("/passkeys/reauthenticate", "/passkeys/remove"),
-      "/passkeys/remove",
-      { passkey: row!.id },
-    );
+    const late = await browser.post(page.replace("/passkeys/reauthenticate", "/passkeys/remove"), "/passkeys/remove", {
+      passkey: row!.id,
+    });
     expect(late.status).toBe(403);
     expect(await passkeyRows(w.user.id)).toHaveLength(1);
     const lateOptions = await browser.fetch(`${accountPath("passkeys")}/options`, {
@@ -187,7 +189,12 @@ describe("registration on the account page", () => {
     const reauth = await (await browser.navigate(again.headers.get("Location")!)).text();
     expect(reauth).toContain('name="password"');
     const reauthForm = passkeyForm(reauth);
-    const back = await postCredential(browser, reauthForm, await authenticator.get(await optionsFor(browser, reauthForm)), true);
+    const back = await postCredential(
+      browser,
+      reauthForm,
+      await authenticator.get(await optionsFor(browser, reauthForm)),
+      true,
+    );
     expect(back.status).toBe(200);
     page = await back.text();
     expect(page).toContain('data-passkey="create"');
@@ -236,7 +243,11 @@ describe("sign-in with a passkey", () => {
     const form = passkeyForm(page);
     const created = await authenticator.create(await optionsFor(browser, form), { synced: true, userVerified: false });
     expect((await postCredential(browser, form, created)).status).toBe(303);
-    expect((await passkeyRows(w.user.id))[0]).toMatchObject({ device_type: "multiDevice", backed_up: 1, sign_count: 0 });
+    expect((await passkeyRows(w.user.id))[0]).toMatchObject({
+      device_type: "multiDevice",
+      backed_up: 1,
+      sign_count: 0,
+    });
 
     const signIn = await signInPage();
     const options = await optionsFor(signIn.browser, signIn.form);
@@ -256,7 +267,9 @@ describe("sign-in with a passkey", () => {
       expect(alertOf(await response.text())).toBe("That passkey could not be used. Try again, or sign in another way.");
       expect(by.cookie(sessionCookieName("acme"))).toBeUndefined();
     };
-    await refused(await authenticator.get(await optionsFor(browser, form), undefined, { origin: "https://evil.example" }));
+    await refused(
+      await authenticator.get(await optionsFor(browser, form), undefined, { origin: "https://evil.example" }),
+    );
     await refused(await authenticator.get(await optionsFor(browser, form), undefined, { rpId: "evil.example" }));
     await refused(await authenticator.get(await optionsFor(browser, form), undefined, { userPresent: false }));
 
@@ -273,7 +286,11 @@ describe("sign-in with a passkey", () => {
     const second = await signInPage();
     await refused(fresh, second.form, second.browser);
     // An answer for a challenge nobody issued.
-    await refused(await authenticator.get(options, undefined, { challenge: "A".repeat(43) }), second.form, second.browser);
+    await refused(
+      await authenticator.get(options, undefined, { challenge: "A".repeat(43) }),
+      second.form,
+      second.browser,
+    );
 
     const failures = await auditEvents(w.admin, "acme", "user.sign_in_failed");
     expect(failures.map((e) => e.details.reason)).toEqual(
@@ -285,7 +302,14 @@ describe("sign-in with a passkey", () => {
   it("refuses a counter that goes backwards, and audits it", async () => {
     const { authenticator } = await registerPasskey();
     const first = await signInPage();
-    callbackOf(await postCredential(first.browser, first.form, await authenticator.get(await optionsFor(first.browser, first.form)), true));
+    callbackOf(
+      await postCredential(
+        first.browser,
+        first.form,
+        await authenticator.get(await optionsFor(first.browser, first.form)),
+        true,
+      ),
+    );
     expect((await passkeyRows(w.user.id))[0]!.sign_count).toBe(2);
     const { browser, form } = await signInPage();
     const cloned = await authenticator.get(await optionsFor(browser, form), undefined, { counter: 2 });
@@ -302,7 +326,11 @@ describe("sign-in with a passkey", () => {
     const betaWorld = await world("beta", { admin: w.admin });
     const beta = await signInPage("beta", betaWorld.app);
     // Tenant beta has its own user with the same email: still, acme's credential is unknown there.
-    const foreign = await postCredential(beta.browser, beta.form, await authenticator.get(await optionsFor(beta.browser, beta.form)));
+    const foreign = await postCredential(
+      beta.browser,
+      beta.form,
+      await authenticator.get(await optionsFor(beta.browser, beta.form)),
+    );
     expect(foreign.status).toBe(401);
     const unknown = await auditEvents(w.admin, "beta", "user.sign_in_failed");
     expect(unknown.map((e) => e.details.reason)).toEqual(["unknown_credential"]);
@@ -330,7 +358,11 @@ describe("sign-in with a passkey", () => {
 describe("passkey as the second factor", () => {
   it("after the password, asks for one of the user's passkeys; amr pwd, hwk, user, mfa", async () => {
     const { authenticator } = await registerPasskey();
-    const bob = await createUser(w.admin, "acme", { email: "bob@example.com", password: PASSWORD, email_verified: true });
+    const bob = await createUser(w.admin, "acme", {
+      email: "bob@example.com",
+      password: PASSWORD,
+      email_verified: true,
+    });
     const bobs = await registerPasskey(new SoftAuthenticator(ORIGIN), "bob@example.com");
 
     const browser = new Browser();
@@ -351,7 +383,12 @@ describe("passkey as the second factor", () => {
     expect(wrong.status).toBe(401);
     expect(bob.id).not.toBe(w.user.id);
 
-    const response = await postCredential(browser, form, await authenticator.get(await optionsFor(browser, form)), true);
+    const response = await postCredential(
+      browser,
+      form,
+      await authenticator.get(await optionsFor(browser, form)),
+      true,
+    );
     const tokens = await redeem("acme", w.app, callbackOf(response).searchParams.get("code")!);
     expect([...tokens.claims.amr].sort()).toEqual(["hwk", "mfa", "pwd", "user"]);
     expect(tokens.claims.acr).toBe("urn:latchkey:loa:phr");
@@ -388,7 +425,7 @@ describe("the offer after sign-up", () => {
     expect(registered.map((e) => e.details.source)).toEqual(["sign_up"]);
   });
 
-  it("\"Not now\" goes on without a passkey; the finished interaction's offer page is no longer shown", async () => {
+  it('"Not now" goes on without a passkey; the finished interaction\'s offer page is no longer shown', async () => {
     const { fresh, browser, page } = await signedUp();
     const skip = /href="([^"]*)"[^>]*>Not now</.exec(page)![1]!;
     const callback = callbackOf(await browser.navigate(unescapeHtml(skip)));

@@ -29,7 +29,10 @@ async function browserSignedInAgo(userId: string, ago: number): Promise<Browser>
     userAgent: "latchkey-test-browser",
   });
   const browser = new Browser();
-  browser.setCookie(sessionCookieName("acme"), formatOpaque("session", { userId, recordId: created.sid, secret: created.secret }));
+  browser.setCookie(
+    sessionCookieName("acme"),
+    formatOpaque("session", { userId, recordId: created.sid, secret: created.secret }),
+  );
   return browser;
 }
 

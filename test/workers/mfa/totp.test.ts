@@ -61,10 +61,12 @@ describe("enrollment on the account page", () => {
     const browser = await signedInBrowser();
     const { setup, secret } = await startSetup(browser);
     expect(setup).toMatch(/<svg[^>]*role="img"[^>]*aria-label="QR code/);
-    expect(setup).toContain("<path d=\"M");
+    expect(setup).toContain('<path d="M');
 
     // A wrong code is refused with a message; the app stays unconfirmed.
-    const wrong = await browser.post(setup, "/account/mfa/apps/confirm", { code: "000000" === codeAt(secret) ? "111111" : "000000" });
+    const wrong = await browser.post(setup, "/account/mfa/apps/confirm", {
+      code: "000000" === codeAt(secret) ? "111111" : "000000",
+    });
     expect(wrong.status).toBe(400);
     const wrongHtml = await wrong.text();
     expect(wrongHtml).toContain('role="alert"');
@@ -87,7 +89,9 @@ describe("enrollment on the account page", () => {
 
     const summary = await (await factorsOf()).factors.summary(w.user.id);
     expect(summary).toEqual({ passkeys: 0, totp: 1, recoveryCodes: 10 });
-    const row = await env.DB.prepare("SELECT * FROM totp_authenticators WHERE user_id = ?").bind(w.user.id).first<Record<string, unknown>>();
+    const row = await env.DB.prepare("SELECT * FROM totp_authenticators WHERE user_id = ?")
+      .bind(w.user.id)
+      .first<Record<string, unknown>>();
     const plain = secret.replace(/ /g, "");
     const raw = base32Decode(plain)!;
     const hex = [...raw].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -200,7 +204,10 @@ async function browserSignedInAgo(userId: string, ago: number): Promise<Browser>
     userAgent: "latchkey-test-browser",
   });
   const browser = new Browser();
-  browser.setCookie(sessionCookieName("acme"), formatOpaque("session", { userId, recordId: created.sid, secret: created.secret }));
+  browser.setCookie(
+    sessionCookieName("acme"),
+    formatOpaque("session", { userId, recordId: created.sid, secret: created.secret }),
+  );
   return browser;
 }
 
