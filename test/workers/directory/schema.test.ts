@@ -33,13 +33,16 @@ describe("schema: what the migrations create", () => {
         "consent_records",
         "consents",
         "dev_outbox",
+        "passkeys",
         "password_credentials",
+        "recovery_codes",
         "role_permissions",
         "roles",
         "signing_keys",
         "tenant_branding",
         "tenant_texts",
         "tenants",
+        "totp_authenticators",
         "user_roles",
         "users",
       ].sort(),
@@ -87,7 +90,7 @@ describe("schema: what the migrations create", () => {
       }
     }
     // 17 declared indexes + the UNIQUE on tenants.slug.
-    expect(expected.length).toBe(18);
+    expect(expected.length).toBe(20);
     const present = await rows<{ name: string; tbl_name: string }>(
       "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex_%'",
     );
@@ -155,7 +158,7 @@ describe("schema: what the migrations create", () => {
       total += expectedKeys.length;
     }
     // 11 single-column tenant keys + 8 composite (tenant_id, id) ones.
-    expect(total).toBe(19);
+    expect(total).toBe(22);
   });
 
   it("creates the system tenant", async () => {

@@ -17,6 +17,8 @@ export class Browser {
   ip = "203.0.113.7";
   /** Headers added to every request (a request's own headers win). */
   extraHeaders: Record<string, string> = {};
+  /** Answers the passkey offer after sign-up with "Not now", as most suites' customers would. */
+  declinePasskeyOffer = true;
   /** The URL of the last request made: where a navigation ended. */
   lastUrl: string | undefined;
 
@@ -97,6 +99,9 @@ export class Browser {
     for (let hops = 0; hops < 10 && response.status >= 300 && response.status < 400; hops++) {
       const location = new URL(response.headers.get("Location")!, BASE);
       if (location.origin !== new URL(BASE).origin) return response;
+      // "Not now" on the passkey offer after sign-up leads back to the interaction.
+      if (this.declinePasskeyOffer && location.pathname.endsWith("/passkey/offer"))
+        location.pathname = location.pathname.slice(0, -"/passkey/offer".length);
       response = await this.fetch(location.toString());
     }
     return response;

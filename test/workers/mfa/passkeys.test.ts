@@ -400,6 +400,7 @@ describe("the offer after sign-up", () => {
   async function signedUp() {
     const fresh = await signUpWorld("fresh");
     const browser = new Browser();
+    browser.declinePasskeyOffer = false;
     const form = await openSignUp(browser, "fresh", fresh.app);
     const codePage = await browser.submit(form, "/sign-up", goodForm("bea@example.com"));
     expect(codePage.status).toBe(200);
