@@ -82,7 +82,7 @@ describe("branded and translated pages in Chromium", () => {
     await inspectPage(page, "sign-in-de");
     await page.getByLabel("E-Mail-Adresse").fill(email);
     await page.getByLabel("Passwort").fill("falsches Passwort");
-    await page.getByRole("button", { name: "Anmelden" }).click();
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("E-Mail-Adresse oder Passwort ist falsch.");
     await inspectPage(page, "sign-in-de-wrong-password");
 

@@ -42,7 +42,7 @@ afterEach(async () => {
 async function signInOnPage() {
   await page.getByLabel("Email").fill(ana.email);
   await page.getByLabel("Password").fill(ana.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 describe("hosted pages in Chromium", () => {
@@ -54,18 +54,19 @@ describe("hosted pages in Chromium", () => {
     await expect.poll(() => page.title()).toContain("Sign in");
     await inspectPage(page, "sign-in");
     // By keyboard: every stop shows its focus, in reading order.
-    const stops = await tabThrough(page, 4);
+    const stops = await tabThrough(page, 5);
     expect(stops.map((s) => s.element)).toEqual([
       "input email",
       "input password",
       "button Sign in",
+      "button Sign in with a passkey",
       expect.stringMatching(/^a /),
     ]);
     expect(stops.filter((s) => !s.visible)).toEqual([]);
 
     await page.getByLabel("Email").fill(ana.email);
     await page.getByLabel("Password").fill("not the password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const alert = page.getByRole("alert");
     await expect.poll(() => alert.textContent()).toBe("Incorrect email or password.");
     // The email stays, the password never comes back, and the fields say what is wrong.
@@ -75,7 +76,7 @@ describe("hosted pages in Chromium", () => {
     await inspectPage(page, "sign-in-wrong-password");
 
     await page.getByLabel("Password").fill(ana.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const callback = await world.app.next();
     const tokens = await redeem(firstParty, callback, pending);
     expect(tokens.claims()?.email).toBe(ana.email);

@@ -125,6 +125,10 @@ describe("sign-up in Chromium", () => {
     await inspectPage(page, "sign-up-code-wrong");
     await page.getByLabel("Code", { exact: true }).fill(code);
     await page.getByRole("button", { name: "Confirm and create account" }).click();
+    // Signed up: a passkey is offered before going on to the app.
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Sign in faster next time");
+    await inspectPage(page, "sign-up-passkey-offer");
+    await page.getByRole("link", { name: "Not now" }).click();
 
     const tokens = await redeem(config, await app.next(), pending);
     const claims = tokens.claims()!;
@@ -186,6 +190,7 @@ describe("sign-up in Chromium", () => {
     expect(await page.getByLabel("Code", { exact: true }).inputValue()).toBe(codeIn(mail));
     await inspectPage(page, "sign-up-code-from-link");
     await page.getByRole("button", { name: "Confirm and create account" }).click();
+    await page.getByRole("link", { name: "Not now" }).click();
     const tokens = await redeem(config, await app.next(), pending);
     expect(tokens.claims()?.email).toBe(email);
   });

@@ -129,7 +129,8 @@ forms.forEach((form) => {
       });
       if (cred) send(form, cred);
     } catch (error) {
-      if (!controller.signal.aborted) failure(form, error);
+      // The customer never asked for this one (no authenticator, another request won,
+      // the autofill dismissed): nothing to tell them.
     }
   }).catch(() => {});
 });
