@@ -41,11 +41,14 @@ async function auditTrail(account: Account): Promise<AuditEvent[]> {
 
 export async function accountExport(c: Context<AppEnv>, account: Account) {
   const { tenant, directory, user } = account;
-  const [consentRecords, apps, sessions, audit] = await Promise.all([
+  const [consentRecords, apps, sessions, audit, passkeys, authenticatorApps, recoveryCodes] = await Promise.all([
     directory.consentRecords.history(user.id),
     connectedApps(c, account),
     userState(c.env, tenant.id, user.id, c.var.stats).listSessions(),
     auditTrail(account),
+    directory.factors.passkeys.list(user.id),
+    directory.factors.totp.list(user.id),
+    directory.factors.recoveryCodes.status(user.id),
   ]);
   return {
     exported_at: new Date().toISOString(),
@@ -67,6 +70,21 @@ export async function accountExport(c: Context<AppEnv>, account: Account) {
       granted_at: iso(a.consent?.grantedAt ?? null),
       signed_in: a.signedIn,
     })),
+    // What identifies each factor to its owner; never a key, a secret or a code hash.
+    passkeys: passkeys.map((p) => ({
+      name: p.name,
+      created_at: iso(p.createdAt),
+      last_used_at: iso(p.lastUsedAt),
+      synced: p.deviceType === "multiDevice",
+      backed_up: p.backedUp,
+    })),
+    authenticator_apps: authenticatorApps.map((app) => ({
+      name: app.name,
+      confirmed: app.confirmedAt !== null,
+      created_at: iso(app.createdAt),
+      last_used_at: iso(app.lastUsedAt),
+    })),
+    recovery_codes: { remaining: recoveryCodes.remaining, generated_at: iso(recoveryCodes.generatedAt) },
     sessions: sessions.map((s) => ({
       created_at: iso(s.createdAt),
       last_active_at: iso(s.lastActiveAt),

@@ -1,7 +1,7 @@
 // A user's passkeys, authenticator apps and recovery codes (docs/mfa/). Checks that must
 // not race (a TOTP step used twice, a recovery code used twice) are single conditional
 // UPDATEs: D1 runs each statement atomically, so two concurrent uses cannot both succeed.
-import { and, asc, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lt, max, or, sql } from "drizzle-orm";
 import { nowSeconds } from "../config";
 import { atomicallyAll } from "../storage/batch";
 import type { Database } from "../storage/database";
@@ -204,6 +204,17 @@ export function factorsRepository(db: Database, tenantId: string) {
           audit,
         );
         return changed(result);
+      },
+      /** How many are left and when the set was made (all codes of a set share it); never the hashes. */
+      async status(userId: string): Promise<{ remaining: number; generatedAt: number | null }> {
+        const [row] = await db
+          .select({
+            remaining: sql<number>`count(*) filter (where ${isNull(recoveryCodes.usedAt)})`,
+            generatedAt: max(recoveryCodes.createdAt),
+          })
+          .from(recoveryCodes)
+          .where(codesOf(userId));
+        return { remaining: row?.remaining ?? 0, generatedAt: row?.generatedAt ?? null };
       },
       async remaining(userId: string): Promise<number> {
         const [row] = await db

@@ -10,7 +10,6 @@ import { auditRepository } from "./audit";
 import { clientsRepository } from "./clients";
 import { consentRecordsRepository } from "./consent-records";
 import { consentsRepository } from "./consents";
-import { factorOverviewRepository } from "./factor-overview";
 import { factorsRepository } from "./factors";
 import { resourcesRepository } from "./resources";
 import { rolesRepository } from "./roles";
@@ -43,7 +42,6 @@ class TenantDirectory {
   #attributes?: ReturnType<typeof attributesRepository>;
   #consentRecords?: ReturnType<typeof consentRecordsRepository>;
   #factors?: ReturnType<typeof factorsRepository>;
-  #factorOverview?: ReturnType<typeof factorOverviewRepository>;
 
   constructor(
     private readonly env: Env,
@@ -85,9 +83,6 @@ class TenantDirectory {
     return (this.#factors ??= factorsRepository(this.db, this.tenantId));
   }
   /** What the management API shows of a user's factors beyond `factors` (src/admin/routes/factors.ts). */
-  get factorOverview() {
-    return (this.#factorOverview ??= factorOverviewRepository(this.db, this.tenantId));
-  }
   get appearance() {
     return (this.#appearance ??= appearanceRepository(this.env, this.db, this.tenantId, this.stats));
   }

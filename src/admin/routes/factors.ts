@@ -60,11 +60,11 @@ export const factorRoutes = [
     responses: { 200: { description: "The user's factors", schema: factorsSchema } },
     async handler(c, { params }) {
       const user = await existingUser(c, params.user_id);
-      const { factors, factorOverview } = c.var.directory;
+      const { factors } = c.var.directory;
       const [passkeys, apps, codes] = await Promise.all([
         factors.passkeys.list(user.id),
         factors.totp.list(user.id),
-        factorOverview.recoveryCodes(user.id),
+        factors.recoveryCodes.status(user.id),
       ]);
       return c.json({
         passkeys: passkeys.map((p) => ({

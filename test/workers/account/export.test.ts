@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, authorizeWithSignIn, codeRequest, redeem, world, type World } from "../flows/fixtures";
 import { Browser } from "../flows/browser";
+import { call } from "../helpers";
 import { accountPath, directory, open, signedInBrowser } from "./account-helpers";
 
 let w: World;
@@ -15,6 +16,23 @@ beforeEach(async () => {
     { purpose: "terms", policyVersion: "t1", granted: true, source: "sign_up" },
   ]);
   await dir.consents.grant(w.user.id, w.partner.client_id, ["openid", "read:orders"]);
+  // Factors, for their names and dates in the export (never their keys or secrets). The
+  // tenant asks for none at sign-in, so these suites sign in with the password alone.
+  const off = await call("PATCH", "/admin/v1/tenants/acme", { token: w.admin, body: { mfa_policy: "off" } });
+  expect(off.status).toBe(200);
+  await dir.factors.passkeys.add(w.user.id, {
+    id: "cred-ana-1",
+    name: "Ana's phone",
+    publicKey: "pQECAyYgASFYIPUBLICKEYMATERIAL",
+    signCount: 0,
+    transports: ["internal"],
+    deviceType: "multiDevice",
+    backedUp: true,
+    aaguid: null,
+  });
+  const app = await dir.factors.totp.add(w.user.id, "Authenticator", "v1.sealed-secret-value");
+  await dir.factors.totp.useStep(w.user.id, app.id, 7);
+  await dir.factors.recoveryCodes.replace(w.user.id, ["code-hash-1", "code-hash-2"]);
 });
 
 async function download(browser: Browser) {
@@ -67,6 +85,13 @@ describe("downloading the account's data", () => {
     const types = data.audit_events.map((e: { type: string }) => e.type);
     expect(types).toContain("user.created");
     expect(types).toContain("user.signed_in");
+    expect(data.passkeys).toEqual([
+      expect.objectContaining({ name: "Ana's phone", synced: true, backed_up: true, last_used_at: null }),
+    ]);
+    expect(data.authenticator_apps).toEqual([expect.objectContaining({ name: "Authenticator", confirmed: true })]);
+    expect(data.recovery_codes).toMatchObject({ remaining: 2 });
+    for (const secret of ["PUBLICKEYMATERIAL", "sealed-secret-value", "code-hash-1", "cred-ana-1"])
+      expect(text).not.toContain(secret);
 
     // Nothing secret: no hash, no session or token secret, no internal key.
     expect(text).not.toMatch(
