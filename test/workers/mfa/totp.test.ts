@@ -226,6 +226,17 @@ describe("managing apps on the account page", () => {
     expect(after).toContain('role="status"');
   });
 
+  it("adds an app only after a recent sign-in: a borrowed session cannot add its own factor", async () => {
+    const stale = await browserSignedInAgo(w.user.id, 11 * 60);
+    const refused = await stale.post(await open(stale, "mfa"), "/account/mfa/apps", { name: "Attacker" });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("sign in again first");
+    const { results } = await env.DB.prepare("SELECT id FROM totp_authenticators WHERE user_id = ?")
+      .bind(w.user.id)
+      .all();
+    expect(results).toEqual([]);
+  });
+
   it("removes an app only after a recent sign-in, and offers to sign in again", async () => {
     const app = await seedApp(w.user.id);
     const stale = await browserSignedInAgo(w.user.id, 11 * 60);
