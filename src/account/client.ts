@@ -2,6 +2,7 @@
 // exists only here: a reserved first-party "app" with no row in D1, whose authorization
 // never issues a code. Its interaction, once the user is signed in, ends with a redirect
 // back to the account page (src/interaction/flow.tsx) instead of an authorization response.
+import { ACR } from "../mfa/levels";
 import type { Context } from "hono";
 import { issuerFor } from "../config";
 import type { Client, Directory, Tenant } from "../directory";
@@ -64,7 +65,7 @@ export async function startAccountSignIn(
   c: Context<AppEnv>,
   tenant: Tenant,
   section: string,
-  options: { reauthenticate?: boolean } = {},
+  options: { reauthenticate?: boolean; stepUp?: boolean } = {},
 ): Promise<Response> {
   const request: AuthorizationRequest = {
     redirectUri: accountUrl(c.env, tenant, section),
@@ -79,7 +80,8 @@ export async function startAccountSignIn(
     loginHint: null,
     idTokenHint: null,
     uiLocales: [],
-    acrValues: [],
+    // Managing factors and security settings needs two factors when the account has them.
+    acrValues: options.stepUp ? [ACR.multiFactor] : [],
     resource: null,
     // No code is ever issued for this request, so there is nothing for PKCE to protect.
     codeChallenge: null,

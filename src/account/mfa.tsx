@@ -29,7 +29,7 @@ import { cleanTotpCode, TOTP_CODE } from "../mfa/totp/totp";
 import { htmlPage } from "../ui/render";
 import { startAccountSignIn } from "./client";
 import { AccountFrame, formatTime, sectionPath } from "./frame";
-import { withAccount, type Account } from "./guard";
+import { strengthenSession, withAccount, type Account } from "./guard";
 
 export const mfaSection = new Hono<AppEnv>();
 
@@ -315,6 +315,8 @@ mfaSection.post("/apps/confirm", (c) =>
       details: { authenticator_id: app.id, source: "account" },
     }));
     if (!checked.ok) return setupPage(c, account, app, { error: t("authenticators.setupCodeWrong"), status: 400 });
+    // The code just came from the new app: this session has shown a second factor.
+    await strengthenSession(c, account, ["otp"]);
     // The first app comes with recovery codes, unless the user already has some.
     if ((await directory.factors.recoveryCodes.remaining(user.id)) === 0) {
       const codes = await issueRecoveryCodes(directory, user.id, generatedAudit(account, "first_app"));

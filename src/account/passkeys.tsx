@@ -15,7 +15,7 @@ import { FieldError, fieldAria } from "../ui/form-errors";
 import { htmlPage } from "../ui/render";
 import { startAccountSignIn } from "./client";
 import { AccountFrame, formatTime, sectionPath } from "./frame";
-import { withAccount, type Account } from "./guard";
+import { strengthenSession, withAccount, type Account } from "./guard";
 
 export const passkeysSection = new Hono<AppEnv>();
 
@@ -181,6 +181,8 @@ passkeysSection.post("/", (c) =>
       source: "account",
     });
     if (!added.ok) return render(c, account, { error: t(added.error), status: 400 });
+    // The customer holds that passkey now: managing the account needs no step-up with it.
+    await strengthenSession(c, account, added.amr);
     return c.redirect(donePath(account, "added"), 303);
   }),
 );

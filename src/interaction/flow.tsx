@@ -22,9 +22,9 @@ import { ConsentPage } from "../ui/pages/consent";
 import { SelectAccountPage } from "../ui/pages/select-account";
 import { SignInPage } from "../ui/pages/sign-in";
 import { htmlPage } from "../ui/render";
-import { interactionPage } from "./guard";
+import { interactionExpired, interactionPage } from "./guard";
 import { browserDevice } from "./sign-in";
-import { finishInteraction, startInteraction, type Interaction } from "./state";
+import { finishInteraction, saveInteraction, startInteraction, type Interaction } from "./state";
 
 type FlowContext = Context<AppEnv>;
 
@@ -61,7 +61,7 @@ async function sessionTooWeak(
   interaction: Interaction | null,
 ): Promise<boolean> {
   const current = levelOf(session.session.acr);
-  const level = await requiredLevel(c, {
+  const { level } = await requiredLevel(c, {
     tenant,
     directory,
     client,
@@ -128,7 +128,13 @@ export async function proceed(
     const started = await startInteraction(c, tenant, request, hintSubject);
     return c.redirect(interactionPath(tenant, started), 303);
   }
-  if (step === "mfa") return c.redirect(mfaPaths.choose(tenant, interaction.id), 303);
+  if (step === "mfa") {
+    // A step-up: the second-factor pages serve this signed-in user, in this interaction only.
+    if (!interaction.firstFactor && session && interaction.stepUpUserId !== session.userId)
+      if (!(await saveInteraction(c, tenant, interaction, { stepUpUserId: session.userId })))
+        return interactionExpired(c);
+    return c.redirect(mfaPaths.choose(tenant, interaction.id), 303);
+  }
   if (step === "verify_email") return c.redirect(journeyPaths.verifyEmail(tenant, interaction.id), 303);
   if (step === "profile") return c.redirect(journeyPaths.profile(tenant, interaction.id), 303);
   if (step === "create") return c.redirect(journeyPaths.signUp(tenant, interaction.id), 303);

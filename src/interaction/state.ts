@@ -40,6 +40,8 @@ export interface Interaction {
   forceLogin: boolean;
   /** A first factor that passed, waiting for the second (src/mfa/sign-in.ts): no session yet. */
   firstFactor: PendingFirstFactor | null;
+  /** This interaction asked the signed-in user (this id) to step up: the mfa pages serve them. */
+  stepUpUserId?: string | null;
   /** Code challenges in progress in this interaction, by journey (src/challenges). */
   pending: Partial<Record<"signUp" | "verifyEmail" | "emailCode" | "emailFactor", { flowId: string; email: string }>>;
 }

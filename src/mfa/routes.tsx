@@ -8,36 +8,22 @@ import { Hono } from "hono";
 import type { FC } from "hono/jsx";
 import { interactionClient } from "../account/client";
 import { issuerFor } from "../config";
-import { openDirectory, type FactorSummary, type Tenant } from "../directory";
+import { openDirectory, type Tenant } from "../directory";
 import type { AppEnv } from "../env";
 import { interactionExpired, interactionPage, withInteraction } from "../interaction/guard";
-import { finishInteraction } from "../interaction/state";
+import { finishInteraction, saveInteraction } from "../interaction/state";
 import { authorizationError } from "../oidc/authorize/respond";
 import { Layout } from "../ui/layout";
 import type { PageContext } from "../ui/page";
 import { htmlPage } from "../ui/render";
 import { emailFactorRoutes } from "./email-factor/routes";
 import { passkeyChallengeRoutes } from "./passkeys/challenge-routes";
+import { methodsFor, type MethodChoice } from "./methods";
 import { mfaPaths } from "./paths";
 import { recoveryCodeChallengeRoutes } from "./recovery-codes/challenge-routes";
-import { secondFactorTarget, type SecondFactorTarget } from "./sign-in";
+import { secondFactorTarget } from "./sign-in";
 import { totpChallengeRoutes } from "./totp/challenge-routes";
 import { totpEnrollRoutes } from "./totp/enroll-routes";
-
-export type MethodChoice = "passkey" | "totp" | "email" | "recoveryCode" | "enroll";
-
-/** The ways this user can confirm, strongest first. */
-export function methodsFor(target: SecondFactorTarget, factors: FactorSummary): MethodChoice[] {
-  if (target.level >= 3) return factors.passkeys > 0 ? ["passkey"] : [];
-  const methods: MethodChoice[] = [];
-  if (factors.passkeys > 0) methods.push("passkey");
-  if (factors.totp > 0) methods.push("totp");
-  const emailWasFirst = target.firstFactorMethod === "email_code" || target.firstFactorMethod === "sign_up";
-  if (target.user.email && !emailWasFirst) methods.push("email");
-  if (factors.recoveryCodes > 0) methods.push("recoveryCode");
-  if (factors.passkeys === 0 && factors.totp === 0) methods.push("enroll");
-  return methods;
-}
 
 const METHOD_LABELS = {
   passkey: "mfa.method.passkey",
@@ -86,20 +72,36 @@ mfaRoutes.get("/", (c) =>
     const tenant = c.var.tenant;
     const directory = openDirectory(c.env, tenant, c.var.stats);
     const target = await secondFactorTarget(c, tenant, directory, interaction);
-    if (!target) return c.redirect(`/t/${tenant.slug}/interaction/${interaction.id}`, 303);
+    const back = () => c.redirect(`/t/${tenant.slug}/interaction/${interaction.id}`, 303);
+    if (!target) {
+      // The pending user was blocked or deleted meanwhile: their first factor is void.
+      if (interaction.firstFactor && !(await saveInteraction(c, tenant, interaction, { firstFactor: null })))
+        return interactionExpired(c);
+      return back();
+    }
     const client = await interactionClient(c.env, tenant, directory, interaction.request);
     if (!client) return interactionExpired(c);
     const methods = methodsFor(target, await directory.factors.summary(target.user.id));
+    if (methods.length === 0 && target.stepUp) {
+      // Nothing to step up with: sign in again, where the policy decides (a first factor may
+      // be set up there when the policy requires one; otherwise the app is told).
+      if (!(await saveInteraction(c, tenant, interaction, { forceLogin: true, stepUpUserId: null })))
+        return interactionExpired(c);
+      return back();
+    }
     if (methods.length === 0) {
-      // Only a passkey would do and there is none: the app learns why (OIDC Unmet
-      // Authentication Requirements 1.0) rather than the user meeting a dead end.
+      // Nothing would do (only a passkey, and there is none; or two factors for a user with
+      // none who may not set one up now): the app learns why (OIDC Unmet Authentication
+      // Requirements 1.0) rather than the user meeting a dead end.
       await finishInteraction(c, tenant, interaction);
       return authorizationError(
         c,
         interaction.request,
         issuerFor(c.env, tenant.slug),
         "unmet_authentication_requirements",
-        "the user has no passkey, which the requested acr_values require",
+        target.level >= 3
+          ? "the user has no passkey, which the requested acr_values require"
+          : "the user has no second factor to present",
       );
     }
     // One way only, or ?all not asked: go straight to the strongest.

@@ -29,6 +29,8 @@ export interface PendingFirstFactor {
   at: number;
   /** The level the sign-in must reach (2: two factors, 3: with a passkey). */
   level: Level;
+  /** The policy requires two factors of everyone: a user without one may set one up now. */
+  enrollAllowed: boolean;
 }
 
 type Ctx = Context<AppEnv>;
@@ -58,12 +60,26 @@ interface RequirementInput {
  * may ask for a passkey. Work is skipped once the answer cannot change it: a sign-in that
  * already has two factors needs no factor count or risk score.
  */
-export async function requiredLevel(c: Ctx, input: RequirementInput): Promise<Level> {
+export interface Requirement {
+  level: Level;
+  /** The policy itself requires two factors (not a risk score nor the app's request). */
+  requiredByPolicy: boolean;
+  /** The adaptive policy scored this sign-in and let it through. */
+  riskAllowed: boolean;
+}
+
+export async function requiredLevel(c: Ctx, input: RequirementInput): Promise<Requirement> {
   const requested = requestedLevelOf(input.request) ?? 1;
-  if (!input.applyPolicy || input.current >= 2) return requested;
+  const answer = (byPolicy: Level, extra: Partial<Requirement> = {}): Requirement => ({
+    level: Math.max(requested, byPolicy) as Level,
+    requiredByPolicy: false,
+    riskAllowed: false,
+    ...extra,
+  });
+  if (!input.applyPolicy || input.current >= 2) return answer(1);
   const policy = mfaPolicyOf(input.tenant, input.client);
   let byPolicy: Level = 1;
-  if (policy === "required") byPolicy = 2;
+  if (policy === "required") return answer(2, { requiredByPolicy: true });
   else if (input.policyOverride === "sign_up") byPolicy = 1;
   else if (policy === "optional") {
     if (hasStrongFactor(await input.directory.factors.summary(input.user.id))) byPolicy = 2;
@@ -85,8 +101,9 @@ export async function requiredLevel(c: Ctx, input: RequirementInput): Promise<Le
         signals: risk.signals,
       },
     });
+    return answer(byPolicy, { riskAllowed: !stepUp });
   }
-  return Math.max(requested, byPolicy) as Level;
+  return answer(byPolicy);
 }
 
 /** Starts the session of a sign-in that is complete, and goes on with the interaction. */
@@ -97,6 +114,8 @@ async function completeSignIn(
   userId: string,
   amr: string[],
   changes: Partial<Interaction> = {},
+  /** Whether this sign-in teaches the adaptive policy its device and place (see below). */
+  learnRisk: boolean,
   continueTo = `/t/${tenant.slug}/interaction/${interaction.id}`,
 ): Promise<Response> {
   const device = await browserDevice(c);
@@ -110,7 +129,10 @@ async function completeSignIn(
   );
   if (!saved) return interactionExpired(c);
   device.remember();
-  await recordCompletedSignIn(c, tenant, userId, device.deviceId);
+  // Only a sign-in that passed two factors, or that the adaptive policy scored and let
+  // through, makes its device and place known: a password alone, at an app whose policy
+  // asks for less, must not lower the next score.
+  if (learnRisk) await recordCompletedSignIn(c, tenant, userId, device.deviceId);
   return c.redirect(continueTo, 303);
 }
 
@@ -133,7 +155,7 @@ export async function afterFirstFactor(
   const { tenant, interaction, user, amr, method, interactionChanges = {} } = input;
   const device = await browserDevice(c);
   const current = levelOf(acrForAmr(amr));
-  const level = await requiredLevel(c, {
+  const requirement = await requiredLevel(c, {
     ...input,
     request: interaction.request,
     deviceId: device.deviceId,
@@ -142,9 +164,26 @@ export async function afterFirstFactor(
     // A brand-new account has no history to judge its risk by, nor factors to ask for.
     policyOverride: method === "sign_up" ? "sign_up" : undefined,
   });
+  const { level } = requirement;
   if (current >= level)
-    return completeSignIn(c, tenant, interaction, user.id, amr, interactionChanges, input.continueTo);
-  const firstFactor: PendingFirstFactor = { userId: user.id, amr, method, at: Math.floor(Date.now() / 1000), level };
+    return completeSignIn(
+      c,
+      tenant,
+      interaction,
+      user.id,
+      amr,
+      interactionChanges,
+      current >= 2 || requirement.riskAllowed,
+      input.continueTo,
+    );
+  const firstFactor: PendingFirstFactor = {
+    userId: user.id,
+    amr,
+    method,
+    at: Math.floor(Date.now() / 1000),
+    level,
+    enrollAllowed: requirement.requiredByPolicy,
+  };
   if (!(await saveInteraction(c, tenant, interaction, { ...interactionChanges, firstFactor, forceLogin: false })))
     return interactionExpired(c);
   return c.redirect(mfaPaths.choose(tenant, interaction.id), 303);
@@ -158,6 +197,8 @@ export interface SecondFactorTarget {
   stepUp: boolean;
   /** The level to reach: 3 only a passkey can give. */
   level: Level;
+  /** A user without a factor may set one up here (src/mfa/methods.ts). */
+  enrollAllowed: boolean;
   session: CurrentSession | null;
 }
 
@@ -167,7 +208,11 @@ function methodOfAmr(amr: readonly string[]): FirstFactorMethod {
   return amr.includes("pwd") ? "password" : "email_code";
 }
 
-/** Whom the second-factor pages are for; null when there is nothing to do. */
+/**
+ * Whom the second-factor pages are for: the user of a pending first factor, or the
+ * signed-in user when this interaction decided that their session must step up (never
+ * merely whoever holds a session). Null when there is nothing to do.
+ */
 export async function secondFactorTarget(
   c: Ctx,
   tenant: Tenant,
@@ -178,10 +223,17 @@ export async function secondFactorTarget(
   if (pending) {
     const user = await directory.users.get(pending.userId);
     if (!user || user.status !== "active") return null;
-    return { user, firstFactorMethod: pending.method, stepUp: false, level: pending.level, session: null };
+    return {
+      user,
+      firstFactorMethod: pending.method,
+      stepUp: false,
+      level: pending.level,
+      enrollAllowed: pending.enrollAllowed ?? false,
+      session: null,
+    };
   }
   const session = await currentSession(c, tenant);
-  if (!session) return null;
+  if (!session || interaction.stepUpUserId !== session.userId) return null;
   const user = await directory.users.get(session.userId);
   if (!user || user.status !== "active") return null;
   return {
@@ -189,6 +241,7 @@ export async function secondFactorTarget(
     firstFactorMethod: methodOfAmr(session.session.amr),
     stepUp: true,
     level: Math.max(2, requestedLevelOf(interaction.request) ?? 1) as Level,
+    enrollAllowed: false,
     session,
   };
 }
@@ -218,10 +271,10 @@ export async function afterSecondFactor(
     });
   if (pending?.userId === userId) {
     await audit(false);
-    return completeSignIn(c, tenant, interaction, userId, combinedAmr(pending.amr, amr));
+    return completeSignIn(c, tenant, interaction, userId, combinedAmr(pending.amr, amr), {}, true);
   }
   const session = pending ? null : await currentSession(c, tenant);
-  if (!session || session.userId !== userId) return interactionExpired(c);
+  if (!session || session.userId !== userId || interaction.stepUpUserId !== userId) return interactionExpired(c);
   const strengthened = combinedAmr(session.session.amr, amr);
   const now = Math.floor(Date.now() / 1000);
   await userState(c.env, tenant.id, userId, c.var.stats).reauthenticate(session.session.sid, {
@@ -234,6 +287,7 @@ export async function afterSecondFactor(
     authenticatedAt: now,
     authenticatedUserId: userId,
     accountChosenUserId: userId,
+    stepUpUserId: null,
   });
   if (!saved) return interactionExpired(c);
   return c.redirect(`/t/${tenant.slug}/interaction/${interaction.id}`, 303);
@@ -244,12 +298,22 @@ export async function afterSecondFactor(
  * method count together, back off after a few and lock the factor step after the tenant's
  * threshold (at most 10). No device is trusted here: the first factor proved nothing about it.
  */
+export const DAILY_SECOND_FACTOR_ATTEMPTS = 100;
+
 export function secondFactorThrottle(env: Env, tenant: Tenant, userId: string) {
   const stub = env.SIGN_IN_THROTTLE.get(env.SIGN_IN_THROTTLE.idFromName(`${tenant.id}:factor:${userId}`));
   const policy = { threshold: Math.min(tenant.signInLockThreshold, 10), lockSeconds: tenant.signInLockSeconds };
   return {
-    /** Counts an attempt as failed until `succeeded` refunds it. */
-    attempt: (): Promise<Decision> => stub.attemptAccount(null, policy),
+    /**
+     * Counts an attempt as failed until `succeeded` refunds it. Beyond the lock (which
+     * ends), at most DAILY_SECOND_FACTOR_ATTEMPTS a day: a 6-digit code must not fall to
+     * a patient attacker who holds the password (NIST SP 800-63B 5.2.2).
+     */
+    attempt: async (): Promise<Decision> => {
+      const daily = await stub.take(DAILY_SECOND_FACTOR_ATTEMPTS, 86_400);
+      if (!daily.allowed) return { allowed: false, reason: "locked", retryAfter: daily.retryAfter };
+      return stub.attemptAccount(null, policy);
+    },
     succeeded: (): Promise<void> => stub.succeedAccount(null, false),
   };
 }

@@ -4,6 +4,7 @@
 // sign-up, which proved the address): the same inbox twice is one factor. The code is a
 // challenge (src/challenges: 6 digits, 10 minutes, 5 attempts, single use) bound to the
 // user and this interaction; sending spends the same budgets as email code sign-in.
+import { emailFactorAddress } from "../methods";
 import { Hono, type Context } from "hono";
 import { CODE_TTL_SECONDS, checkChallenge, dropChallenge, peekChallenge, startChallenge } from "../../challenges";
 import { normalizeEmail } from "../../directory";
@@ -32,13 +33,8 @@ interface SecondFactorChallenge {
 
 const PURPOSE = "second-factor";
 
-/** The user's address when an email code may be this step's factor, else null. */
-function offeredTo(step: CodeStep): string | null {
-  const { target } = step;
-  if (target.level >= 3 || target.firstFactorMethod === "email_code" || target.firstFactorMethod === "sign_up")
-    return null;
-  return target.user.email;
-}
+/** The user's address when an email code may be this step's factor (src/mfa/methods.ts), else null. */
+const offeredTo = (step: CodeStep) => emailFactorAddress(step.target);
 
 function withEmailFactor(
   c: Context<AppEnv>,

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { ConflictError, type Directory, type Tenant } from "../../directory";
 import type { AppEnv } from "../../env";
 import type { MessageKey, Translator } from "../../i18n";
-import { parseCredentialField, verifyRegistration } from "./ceremony";
+import { parseCredentialField, passkeyAmr, verifyRegistration } from "./ceremony";
 
 const MAX_NAME = 64;
 
@@ -48,7 +48,7 @@ export async function addPostedPasskey(
     credential: string | undefined;
     source: "account" | "sign_up";
   },
-): Promise<{ ok: true } | { ok: false; error: MessageKey }> {
+): Promise<{ ok: true; amr: string[] } | { ok: false; error: MessageKey }> {
   const { tenant, directory, userId } = input;
   if (!input.credential) return { ok: false, error: "passkeys.noScript" };
   const response = parseCredentialField<RegistrationResponseJSON>(input.credential);
@@ -90,5 +90,5 @@ export async function addPostedPasskey(
     if (!(error instanceof ConflictError) && !/constraint/i.test(String(error))) throw error;
     return { ok: false, error: "passkeys.exists" };
   }
-  return { ok: true };
+  return { ok: true, amr: passkeyAmr(verified.passkey.deviceType, false) };
 }

@@ -6,6 +6,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { htmlPage } from "../../ui/render";
+import { methodsFor } from "../methods";
 import { mfaPaths } from "../paths";
 import { afterSecondFactor } from "../sign-in";
 import { codesToShow, finishShowing, issueRecoveryCodes, keepForShowing } from "../recovery-codes/codes";
@@ -20,11 +21,9 @@ export const totpEnrollRoutes = new Hono<AppEnv>();
 
 const base = (c: Context<AppEnv>, step: CodeStep) => mfaPaths.enroll(c.var.tenant, step.interaction.id);
 
-/** Offered only to users with no passkey and no app, on steps an app can satisfy. */
+/** Offered as src/mfa/methods.ts says: a required second factor, no passkey and no app yet. */
 async function offered(step: CodeStep): Promise<boolean> {
-  if (step.target.level >= 3) return false;
-  const factors = await step.directory.factors.summary(step.target.user.id);
-  return factors.passkeys === 0 && factors.totp === 0;
+  return methodsFor(step.target, await step.directory.factors.summary(step.target.user.id)).includes("enroll");
 }
 
 function page(

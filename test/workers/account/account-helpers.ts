@@ -108,14 +108,17 @@ export { BASE, Browser, findForm, PASSWORD };
 
 /**
  * A browser holding a session of `userId` started straight in the user's UserState: for
- * users without a password (their own sign-in, by emailed code, is another journey).
+ * users without a password (their own sign-in, by emailed code, is another journey), or
+ * with two factors (`facts`) without playing the second-factor pages.
  */
-export async function browserWithSessionOf(userId: string): Promise<Browser> {
+export async function browserWithSessionOf(
+  userId: string,
+  facts: { amr: string[]; acr: string } = { amr: ["otp"], acr: "urn:latchkey:loa:1fa" },
+): Promise<Browser> {
   const t = await tenant();
   const created = await userState(env, t.id, userId).createSession({
     authTime: Math.floor(Date.now() / 1000),
-    amr: ["otp"],
-    acr: "urn:latchkey:acr:email-code",
+    ...facts,
     ttl: t.sessionTtl,
     idleTtl: t.sessionIdleTtl,
     ip: "203.0.113.9",

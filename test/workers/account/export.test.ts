@@ -4,7 +4,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, authorizeWithSignIn, codeRequest, redeem, world, type World } from "../flows/fixtures";
 import { Browser } from "../flows/browser";
 import { call } from "../helpers";
-import { accountPath, directory, open, signedInBrowser } from "./account-helpers";
+import { accountPath, browserWithSessionOf, directory, open } from "./account-helpers";
+
+const signedInBrowser = () =>
+  browserWithSessionOf(w.user.id, { amr: ["pwd", "otp", "mfa"], acr: "urn:latchkey:loa:mfa" });
 
 let w: World;
 
@@ -17,7 +20,8 @@ beforeEach(async () => {
   ]);
   await dir.consents.grant(w.user.id, w.partner.client_id, ["openid", "read:orders"]);
   // Factors, for their names and dates in the export (never their keys or secrets). The
-  // tenant asks for none at sign-in, so these suites sign in with the password alone.
+  // tenant asks for none at sign-in (the other browser's password sign-in); the account
+  // page itself takes a two-factor session, as for any account with a factor.
   const off = await call("PATCH", "/admin/v1/tenants/acme", { token: w.admin, body: { mfa_policy: "off" } });
   expect(off.status).toBe(200);
   await dir.factors.passkeys.add(w.user.id, {

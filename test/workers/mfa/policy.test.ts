@@ -16,8 +16,9 @@ import {
   world,
   type World,
 } from "../flows/fixtures";
-import { usage } from "../helpers";
+import { BASE, usage } from "../helpers";
 import { patchClient } from "../journeys/journey-helpers";
+import { browserWithSessionOf } from "../account/account-helpers";
 
 let w: World;
 
@@ -94,18 +95,27 @@ describe("at sign-in", () => {
     expect(html).not.toContain("/mfa/passkey");
   });
 
-  it("does not offer an email code after an email code, nor to someone without an address", async () => {
-    const { methodsFor } = await import("../../../src/mfa/routes");
-    const user = { email: "ana@example.com" } as never;
+  it("offers each method only where it is a second factor of this user", async () => {
+    const { methodsFor } = await import("../../../src/mfa/methods");
+    const user = { email: "ana@example.com", emailVerified: true };
     const none = { passkeys: 0, totp: 0, recoveryCodes: 0 };
-    const target = (firstFactorMethod: string, level = 2) =>
-      ({ user, firstFactorMethod, stepUp: false, level, session: null }) as never;
+    const target = (firstFactorMethod: string, extra: Record<string, unknown> = {}) =>
+      ({ user, firstFactorMethod, stepUp: false, level: 2, enrollAllowed: true, session: null, ...extra }) as never;
     expect(methodsFor(target("password"), none)).toEqual(["email", "enroll"]);
+    // The same mailbox twice is one factor.
     expect(methodsFor(target("email_code"), none)).toEqual(["enroll"]);
     expect(methodsFor(target("sign_up"), none)).toEqual(["enroll"]);
-    expect(methodsFor({ ...(target("password") as object), user: { email: null } } as never, none)).toEqual(["enroll"]);
-    expect(methodsFor(target("password", 3), { ...none, totp: 1 })).toEqual([]);
-    expect(methodsFor(target("password", 3), { ...none, passkeys: 2, totp: 1 })).toEqual(["passkey"]);
+    // No address, or one nobody proved: no email factor.
+    expect(methodsFor(target("password", { user: { email: null, emailVerified: false } }), none)).toEqual(["enroll"]);
+    expect(methodsFor(target("password", { user: { ...user, emailVerified: false } }), none)).toEqual(["enroll"]);
+    // Setting one up only where the policy requires two factors, and never on a step-up.
+    expect(methodsFor(target("password", { enrollAllowed: false }), none)).toEqual(["email"]);
+    expect(methodsFor(target("password", { stepUp: true, enrollAllowed: true }), none)).toEqual(["email"]);
+    // The same passkey twice is one factor.
+    expect(methodsFor(target("passkey"), { ...none, passkeys: 1, totp: 1 })).toEqual(["totp", "email"]);
+    // Only a passkey reaches level 3.
+    expect(methodsFor(target("password", { level: 3 }), { ...none, totp: 1 })).toEqual([]);
+    expect(methodsFor(target("password", { level: 3 }), { ...none, passkeys: 2, totp: 1 })).toEqual(["passkey"]);
   });
 
   it("sends the app unmet_authentication_requirements when only a passkey would do and there is none", async () => {
@@ -186,6 +196,56 @@ describe("on single sign-on", () => {
       await browser.fetch(authorizePath("acme", codeRequest(w.app, { acr_values: "urn:latchkey:loa:1fa" }))),
     );
     expect(callback.searchParams.get("code")).toBeTruthy();
+  });
+});
+
+describe("what a session alone cannot do", () => {
+  const oneFactor = { amr: ["pwd"], acr: "urn:latchkey:loa:1fa" };
+
+  it("sends a one-factor session of an account with a factor through a step-up before its account page", async () => {
+    const dir = await directory();
+    const app = await dir.factors.totp.add(w.user.id, "Phone", "sealed-for-test");
+    await dir.factors.totp.useStep(w.user.id, app.id, 1);
+    const browser = await browserWithSessionOf(w.user.id, oneFactor);
+    const page = await browser.navigate("/t/acme/account/mfa");
+    expect(page.status).toBe(200);
+    expect(new URL(browser.lastUrl!).pathname).toMatch(/\/interaction\/[A-Za-z0-9_-]{22}\/mfa\/totp$/);
+    // A form sent meanwhile (with a valid double-submit token) is not acted on either.
+    const csrf = "c".repeat(43);
+    browser.setCookie("__Host-lk-csrf", csrf);
+    const direct = await browser.fetch("/t/acme/account/mfa/apps/remove", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: new URL(BASE).origin },
+      body: new URLSearchParams({ id: app.id, csrf }),
+    });
+    expect(direct.status).toBe(303);
+    expect((await dir.factors.summary(w.user.id)).totp).toBe(1);
+  });
+
+  it("never offers a borrowed session to set up a factor, nor serves pages no step-up asked for", async () => {
+    const browser = await browserWithSessionOf(w.user.id, oneFactor);
+    // An interaction that asked for nothing more: its second-factor pages serve nobody.
+    const started = await browser.fetch(authorizePath("acme", codeRequest(w.app, { prompt: "login" })));
+    const interaction = /interaction\/([A-Za-z0-9_-]{22})/.exec(started.headers.get("Location")!)![1]!;
+    for (const path of ["mfa/enroll", "mfa/email", "mfa?all"]) {
+      const response = await browser.fetch(`/t/acme/interaction/${interaction}/${path}`);
+      expect(response.status, path).toBe(303);
+      expect(response.headers.get("Location"), path).toBe(`/t/acme/interaction/${interaction}`);
+    }
+    // A step-up the app asked for: an emailed code, but no setting up of a new factor.
+    await browser.navigate(authorizePath("acme", codeRequest(w.app, { acr_values: MFA })));
+    const stepUp = new URL(browser.lastUrl!).pathname;
+    expect(stepUp).toMatch(/\/mfa\/email$/);
+    const enroll = await browser.fetch(stepUp.replace(/email$/, "enroll"));
+    expect(enroll.status).toBe(303);
+    expect(enroll.headers.get("Location")).toMatch(/\/mfa$/);
+  });
+
+  it("sends a step-up with nothing to present back to the sign-in page", async () => {
+    await (await directory()).users.update(w.user.id, { emailVerified: false });
+    const browser = await browserWithSessionOf(w.user.id, oneFactor);
+    const page = await browser.navigate(authorizePath("acme", codeRequest(w.app, { acr_values: MFA })));
+    expect(await page.text()).toContain('name="password"');
   });
 });
 

@@ -21,8 +21,9 @@ beforeEach(async () => {
 async function browserSignedInAgo(userId: string, ago: number): Promise<Browser> {
   const created = await userState(env, await tenantId("acme"), userId).createSession({
     authTime: Math.floor(Date.now() / 1000) - ago,
-    amr: ["pwd"],
-    acr: "urn:latchkey:loa:1fa",
+    // Two factors: an account with a factor is managed only from such a session.
+    amr: ["pwd", "otp", "mfa"],
+    acr: "urn:latchkey:loa:mfa",
     ttl: 86_400,
     idleTtl: 86_400,
     ip: "203.0.113.9",

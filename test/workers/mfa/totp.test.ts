@@ -196,8 +196,9 @@ async function browserSignedInAgo(userId: string, ago: number): Promise<Browser>
   const tenant = await tenantId("acme");
   const created = await userState(env, tenant, userId).createSession({
     authTime: Math.floor(Date.now() / 1000) - ago,
-    amr: ["pwd"],
-    acr: "urn:latchkey:loa:1fa",
+    // Two factors: an account with a factor is managed only from such a session.
+    amr: ["pwd", "otp", "mfa"],
+    acr: "urn:latchkey:loa:mfa",
     ttl: 86_400,
     idleTtl: 86_400,
     ip: "203.0.113.9",
