@@ -13,7 +13,7 @@ import {
   type RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { issuerFor } from "../../config";
-import { base64url, randomBytes, utf8 } from "../../crypto/encoding";
+import { base64url, randomBytes, timingSafeEqual, utf8 } from "../../crypto/encoding";
 import type { Passkey, Tenant, User } from "../../directory";
 import { ephemeralStore } from "../../ephemeral";
 import type { Env } from "../../env";
@@ -88,6 +88,27 @@ async function takeChallenge(
 export const bindToInteraction = (interactionId: string) => `interaction:${interactionId}`;
 export const bindToSession = (sid: string) => `session:${sid}`;
 
+/**
+ * The user handle (WebAuthn user.id) of a user's passkeys: the user id's UTF-8 bytes. The
+ * user id is no personal data: the authenticator may keep it.
+ */
+const userHandleOf = (userId: string) => utf8.encode(userId) as Uint8Array<ArrayBuffer>;
+
+/**
+ * WebAuthn L2 §7.2 step 6: a user handle in the assertion must be the one given to the
+ * credential's owner at registration; a usernameless sign-in (nobody identified before the
+ * ceremony) must carry one, since a discoverable credential always does.
+ */
+function userHandleMatches(userHandle: unknown, passkey: Passkey, userKnownBefore: boolean): boolean {
+  if (userHandle === undefined || userHandle === null) return userKnownBefore;
+  if (typeof userHandle !== "string" || userHandle.length > 200) return false;
+  try {
+    return timingSafeEqual(base64url.decode(userHandle), userHandleOf(passkey.userId));
+  } catch {
+    return false;
+  }
+}
+
 const transportsOf = (values: readonly string[]) =>
   values.filter((value): value is AuthenticatorTransportFuture => TRANSPORTS.has(value));
 
@@ -109,8 +130,7 @@ export async function registrationOptions(
   return generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
-    // The user id is no personal data: the authenticator may keep it as the user handle.
-    userID: utf8.encode(user.id) as Uint8Array<ArrayBuffer>,
+    userID: userHandleOf(user.id),
     userName: user.email ?? user.id,
     userDisplayName: user.name ?? user.email ?? "",
     challenge,
@@ -212,18 +232,11 @@ export async function authenticationOptions(
 
 export type AssertionOutcome =
   | { ok: true; passkey: Passkey; userVerified: boolean; newCounter: number; backedUp: boolean; amr: string[] }
-  | { ok: false; reason: "challenge" | "unknown_credential" | "wrong_user" | "counter" | string; passkey?: Passkey };
-
-/** The sign-in counter inside authenticatorData (bytes 33-36, big-endian). */
-function counterOf(authenticatorData: string): number | null {
-  try {
-    const bytes = base64url.decode(authenticatorData);
-    if (bytes.byteLength < 37) return null;
-    return new DataView(bytes.buffer, bytes.byteOffset).getUint32(33);
-  } catch {
-    return null;
-  }
-}
+  | {
+      ok: false;
+      reason: "challenge" | "unknown_credential" | "wrong_user" | "user_handle" | "counter" | string;
+      passkey?: Passkey;
+    };
 
 /** RFC 8176 methods of a passkey assertion: hwk for a device-bound key, swk for a synced one. */
 export function passkeyAmr(deviceType: Passkey["deviceType"], userVerified: boolean): string[] {
@@ -232,8 +245,9 @@ export function passkeyAmr(deviceType: Passkey["deviceType"], userVerified: bool
 
 /**
  * Checks an assertion for interaction `interactionId`: the challenge (taken first), the
- * credential (this tenant's; the expected user's for a second factor), then origin, RP ID
- * hash, signature and counter. `findPasskey` looks the credential up in the tenant.
+ * credential (this tenant's; the expected user's for a second factor), the user handle,
+ * then origin, RP ID hash and signature, and only then the counter: an unsigned answer
+ * never raises a clone alarm. `findPasskey` looks the credential up in the tenant.
  */
 export async function verifyAssertion(
   env: Env,
@@ -255,10 +269,8 @@ export async function verifyAssertion(
   if (!passkey) return { ok: false, reason: "unknown_credential" };
   if (taken.binding.userId !== null && taken.binding.userId !== passkey.userId)
     return { ok: false, reason: "wrong_user", passkey };
-  // A counter that does not move forward (when either side counts) means a cloned authenticator.
-  const presented = counterOf(response.response.authenticatorData);
-  if (presented !== null && (presented > 0 || passkey.signCount > 0) && presented <= passkey.signCount)
-    return { ok: false, reason: "counter", passkey };
+  if (!userHandleMatches(response.response.userHandle, passkey, taken.binding.userId !== null))
+    return { ok: false, reason: "user_handle", passkey };
   const rp = relyingParty(env, tenant);
   try {
     const result = await verifyAuthenticationResponse({
@@ -269,13 +281,17 @@ export async function verifyAssertion(
       credential: {
         id: passkey.id,
         publicKey: base64url.decode(passkey.publicKey) as Uint8Array<ArrayBuffer>,
-        counter: passkey.signCount,
+        // The library would judge the counter before the signature; it is judged below.
+        counter: 0,
         transports: transportsOf(passkey.transports),
       },
       requireUserVerification: false,
     });
     if (!result.verified) return { ok: false, reason: "unverified", passkey };
     const info = result.authenticationInfo;
+    // Signed: a counter that does not move forward (when either side counts) means a cloned authenticator.
+    if ((info.newCounter > 0 || passkey.signCount > 0) && info.newCounter <= passkey.signCount)
+      return { ok: false, reason: "counter", passkey };
     return {
       ok: true,
       passkey,

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 // A passkey as the second factor of a sign-in or a step-up (/interaction/{id}/mfa/passkey):
 // the options allow only the target user's passkeys, the answer must come from one of
-// them, and failures count in the second-factor throttle shared by every method.
+// them, and failures count in the second-factor throttle shared by every method. Never
+// after a passkey first factor (the chooser offers another kind).
 import { Hono, type Context } from "hono";
 import { openDirectory, type Passkey } from "../../directory";
 import type { AppEnv } from "../../env";
@@ -31,6 +32,8 @@ function withTarget(c: Context<AppEnv>, handle: Handler): Promise<Response> {
     const directory = openDirectory(c.env, tenant, c.var.stats);
     const target = await secondFactorTarget(c, tenant, directory, interaction);
     if (!target) return c.redirect(interactionPath(tenant, interaction), 303);
+    // A passkey used twice is one factor: after a passkey sign-in, another kind must follow.
+    if (target.firstFactorMethod === "passkey") return c.redirect(mfaPaths.chooseAny(tenant, interaction.id), 303);
     const passkeys = await directory.factors.passkeys.list(target.user.id);
     if (passkeys.length === 0) return c.redirect(mfaPaths.choose(tenant, interaction.id), 303);
     return handle(interaction, form, target, passkeys);

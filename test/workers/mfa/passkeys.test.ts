@@ -22,7 +22,7 @@ import {
 } from "../flows/fixtures";
 import { accountPath, signedInBrowser } from "../account/account-helpers";
 import { codeIn, goodForm, lastEmailTo, openSignUp, signUpWorld } from "../journeys/sign-up-helpers";
-import { SoftAuthenticator } from "./soft-authenticator";
+import { b64url, SoftAuthenticator } from "./soft-authenticator";
 
 const ORIGIN = new URL(BASE).origin;
 const RP_ID = new URL(BASE).hostname;
@@ -321,6 +321,57 @@ describe("sign-in with a passkey", () => {
     expect((await passkeyRows(w.user.id))[0]!.sign_count).toBe(2);
   });
 
+  it("refuses an assertion with another user's handle, or none in a usernameless sign-in (WebAuthn §7.2 step 6)", async () => {
+    const { authenticator } = await registerPasskey();
+    const bob = await createUser(w.admin, "acme", {
+      email: "bob@example.com",
+      password: PASSWORD,
+      email_verified: true,
+    });
+    const { browser, form } = await signInPage();
+    for (const userHandle of [b64url.encode(new TextEncoder().encode(bob.id)), null]) {
+      const assertion = await authenticator.get(await optionsFor(browser, form), undefined, { userHandle });
+      const response = await postCredential(browser, form, assertion);
+      expect(response.status).toBe(401);
+      expect(alertOf(await response.text())).toBe("That passkey could not be used. Try again, or sign in another way.");
+      expect(browser.cookie(sessionCookieName("acme"))).toBeUndefined();
+    }
+    const failures = await auditEvents(w.admin, "acme", "user.sign_in_failed");
+    expect(failures.map((e) => e.details.reason)).toEqual(["user_handle", "user_handle"]);
+    expect(failures.every((e) => e.user_id === w.user.id)).toBe(true);
+    // The handle given at registration (the user id's bytes) is accepted.
+    const good = await authenticator.get(await optionsFor(browser, form));
+    expect(good.response.userHandle).toBe(b64url.encode(new TextEncoder().encode(w.user.id)));
+    callbackOf(await postCredential(browser, form, good, true));
+  });
+
+  it("judges the counter only after the signature: a forged assertion raises no clone alarm", async () => {
+    const { authenticator } = await registerPasskey();
+    const first = await signInPage();
+    callbackOf(
+      await postCredential(
+        first.browser,
+        first.form,
+        await authenticator.get(await optionsFor(first.browser, first.form)),
+        true,
+      ),
+    );
+    expect((await passkeyRows(w.user.id))[0]!.sign_count).toBe(2);
+    // Someone who knows the credential id (not its key) sends a lower counter.
+    const { browser, form } = await signInPage();
+    const forged = await authenticator.get(await optionsFor(browser, form), undefined, {
+      counter: 1,
+      forgeSignature: true,
+    });
+    const response = await postCredential(browser, form, forged);
+    expect(response.status).toBe(401);
+    expect(browser.cookie(sessionCookieName("acme"))).toBeUndefined();
+    expect(await auditEvents(w.admin, "acme", "passkey.counter_regression")).toEqual([]);
+    const failures = await auditEvents(w.admin, "acme", "user.sign_in_failed");
+    expect(failures.map((e) => e.details.reason)).toEqual(["unverified"]);
+    expect((await passkeyRows(w.user.id))[0]!.sign_count).toBe(2);
+  });
+
   it("does not know another tenant's passkey, and refuses a blocked user's", async () => {
     const { authenticator } = await registerPasskey();
     const betaWorld = await world("beta", { admin: w.admin });
@@ -392,6 +443,80 @@ describe("passkey as the second factor", () => {
     const tokens = await redeem("acme", w.app, callbackOf(response).searchParams.get("code")!);
     expect([...tokens.claims.amr].sort()).toEqual(["hwk", "mfa", "pwd", "user"]);
     expect(tokens.claims.acr).toBe("urn:latchkey:loa:phr");
+  });
+
+  it("accepts an assertion without a user handle when the user is known (a non-discoverable answer)", async () => {
+    const { authenticator } = await registerPasskey();
+    const browser = new Browser();
+    const page = await (await browser.navigate(authorizePath("acme", codeRequest(w.app)))).text();
+    const afterPassword = await browser.submit(page, "/login", { email: "ana@example.com", password: PASSWORD });
+    const interactionId = /\/interaction\/([^/"]+)\/mfa/.exec(await afterPassword.text())![1]!;
+    const challenge = await browser.navigate(`/t/acme/interaction/${interactionId}/mfa/passkey`);
+    const form = passkeyForm(await challenge.text());
+    const assertion = await authenticator.get(await optionsFor(browser, form), undefined, { userHandle: null });
+    expect(assertion.response).not.toHaveProperty("userHandle");
+    const tokens = await redeem(
+      "acme",
+      w.app,
+      callbackOf(await postCredential(browser, form, assertion, true)).searchParams.get("code")!,
+    );
+    expect(tokens.claims.sub).toBe(w.user.id);
+  });
+
+  it("is refused after a passkey first factor: the same passkey twice is one factor", async () => {
+    // A passkey without user verification is one factor; the user's passkey makes two necessary.
+    const authenticator = new SoftAuthenticator(ORIGIN);
+    const browser0 = await signedInBrowser();
+    const accountPage = await (await browser0.fetch(accountPath("passkeys"))).text();
+    const accountForm = passkeyForm(accountPage);
+    const created = await authenticator.create(await optionsFor(browser0, accountForm), { userVerified: false });
+    expect((await postCredential(browser0, accountForm, created)).status).toBe(303);
+
+    const { browser, form } = await signInPage();
+    const first = await postCredential(
+      browser,
+      form,
+      await authenticator.get(await optionsFor(browser, form), undefined, { userVerified: false }),
+    );
+    expect(first.status).toBe(303);
+    const chooser = first.headers.get("Location")!;
+    expect(chooser).toMatch(/^\/t\/acme\/interaction\/[^/]+\/mfa$/);
+    const stepPath = `${chooser}/passkey`;
+    const anyMethod = `${chooser}?all`;
+    // The chooser offers another kind (the emailed code); its page carries the interaction's CSRF token.
+    const other = await browser.navigate(chooser);
+    expect(browser.lastUrl).toMatch(/\/mfa\/email$/);
+    const csrf = unescapeHtml(/name="csrf" value="([^"]*)"/.exec(await other.text())![1]!);
+
+    const outcomes = async () =>
+      (await auditEvents(w.admin, "acme", "user.signed_in")).length +
+      (await auditEvents(w.admin, "acme", "user.sign_in_failed")).length;
+    const outcomesBefore = await outcomes();
+    const counterBefore = (await passkeyRows(w.user.id))[0]!.sign_count;
+
+    const shown = await browser.fetch(stepPath);
+    expect(shown.status).toBe(303);
+    expect(shown.headers.get("Location")).toBe(anyMethod);
+    const options = await browser.fetch(`${stepPath}/options`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+      body: new URLSearchParams({ csrf }),
+    });
+    expect(options.status).toBe(303);
+    expect(options.headers.get("Location")).toBe(anyMethod);
+    // Even a fully verified assertion of the same passkey completes nothing.
+    const signInOptions = await optionsFor(browser, form);
+    const again = await postCredential(
+      browser,
+      { ...form, action: stepPath, csrf },
+      await authenticator.get(signInOptions),
+    );
+    expect(again.status).toBe(303);
+    expect(again.headers.get("Location")).toBe(anyMethod);
+    expect(browser.cookie(sessionCookieName("acme"))).toBeUndefined();
+    // Nothing was checked, used or recorded.
+    expect(await outcomes()).toBe(outcomesBefore);
+    expect((await passkeyRows(w.user.id))[0]!.sign_count).toBe(counterBefore);
   });
 });
 

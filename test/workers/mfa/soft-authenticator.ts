@@ -106,6 +106,10 @@ export interface CeremonyOptions {
   counter?: number;
   /** Sign with another challenge than the options' (a replay, or a forged one). */
   challenge?: string;
+  /** The user handle an assertion reports (default: the registration's; null: none). */
+  userHandle?: string | null;
+  /** Sign an assertion with a key of nobody's (a forgery by someone knowing only the credential id). */
+  forgeSignature?: boolean;
 }
 
 export class SoftAuthenticator {
@@ -183,9 +187,16 @@ export class SoftAuthenticator {
       }),
     );
     const signed = concat(authData, await sha256(clientData));
-    const raw = new Uint8Array(
-      await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, credential.privateKey, signed),
-    );
+    const key = bend.forgeSignature
+      ? (
+          (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+            "sign",
+            "verify",
+          ])) as CryptoKeyPair
+        ).privateKey
+      : credential.privateKey;
+    const raw = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, signed));
+    const userHandle = bend.userHandle === undefined ? credential.userHandle : bend.userHandle;
     return {
       id: credential.id,
       rawId: credential.id,
@@ -194,7 +205,7 @@ export class SoftAuthenticator {
         clientDataJSON: b64url.encode(clientData),
         authenticatorData: b64url.encode(authData),
         signature: b64url.encode(derSignature(raw)),
-        userHandle: credential.userHandle,
+        ...(userHandle === null ? {} : { userHandle }),
       },
       clientExtensionResults: {},
       authenticatorAttachment: "platform",
