@@ -14,8 +14,11 @@ export const RISK_WEIGHTS = {
   impossible_travel: 60,
   /** Cloudflare's country code T1: the Tor network. */
   anonymous_network: 40,
-  /** This browser never completed a sign-in to the account (or not in HISTORY_SECONDS). */
-  new_device: 30,
+  /**
+   * This browser never completed a sign-in to the account (or not in HISTORY_SECONDS):
+   * alone, it reaches the default threshold (as Auth0's adaptive MFA steps up a new device).
+   */
+  new_device: 50,
   /** A country the account has not signed in from (only once it has a country history). */
   new_country: 25,
   /** A network (ASN) the account has not signed in from (only once it has an ASN history). */

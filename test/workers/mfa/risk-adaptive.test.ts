@@ -1,8 +1,8 @@
 // The adaptive policy end to end: password sign-ins through the hosted pages with
 // request.cf set as Cloudflare's edge would, showing when a second factor is asked for
-// (new device in a new country, impossible travel, deny-listed network or range, recent
-// failures) and when not (known device, same place), each decision audited with its
-// reasons; and that a password alone never makes a browser known.
+// (a new device, alone or in a new country, impossible travel, deny-listed network or
+// range, recent failures) and when not (known device, same place), each decision audited
+// with its reasons; and that a password alone never makes a browser known.
 import { beforeEach, describe, expect, it } from "vitest";
 import { Browser, findForm } from "../flows/browser";
 import {
@@ -71,11 +71,28 @@ const steppedUp = (location: string) =>
 const completed = (location: string) =>
   /\/t\/acme\/interaction\/[A-Za-z0-9_-]{22}$/.test(new URL(location, BASE).pathname);
 
-/** Signs in (the risk must allow it) and follows through to the app: the sign-in completes. */
+/**
+ * Passes the emailed second factor (the customer has no other) on the step `location`
+ * leads to, from `cf`; returns where the code's POST sends the browser.
+ */
+async function passEmailedCode(browser: Browser, location: string, cf: Cf | null) {
+  const emailPage = await browser.navigate(location);
+  expect(browser.lastUrl).toMatch(/\/mfa\/email$/);
+  const codePage = await (await browser.submit(await emailPage.text(), "/mfa/email/send", {})).text();
+  const code = codeIn((await emailsTo("ana@example.com"))[0]!);
+  const done = await postFrom(browser, codePage, "/mfa/email/code", { code }, cf);
+  expect(done.status).toBe(303);
+  return done.headers.get("Location")!;
+}
+
+/**
+ * Signs in and follows through to the app, passing the emailed second factor when the
+ * risk asks for it (a new device always does): the sign-in completes, and the browser and
+ * place become known.
+ */
 async function signInCompletely(browser: Browser, cf: Cf | null) {
   const { location } = await signIn(browser, cf);
-  expect(completed(location), location).toBe(true);
-  callbackOf(await browser.navigate(location));
+  callbackOf(await browser.navigate(steppedUp(location) ? await passEmailedCode(browser, location, cf) : location));
 }
 
 async function decisions() {
@@ -89,20 +106,22 @@ async function lastDecision() {
 }
 
 describe("adaptive MFA", () => {
-  it("lets the first sign-in through (a new device alone is not enough) and a known device in the same place", async () => {
+  it("asks a new device alone (so the account's first sign-in too), and lets a known device nearby through", async () => {
     const home = new Browser();
-    await signInCompletely(home, BERLIN);
+    const first = await signIn(home, BERLIN);
+    expect(steppedUp(first.location), first.location).toBe(true);
     expect(await lastDecision()).toMatchObject({
       user_id: w.user.id,
       client_id: w.app.client_id,
       details: {
-        score: 30,
+        score: 50,
         threshold: 50,
         reasons: ["new_device"],
-        decision: "allow",
+        decision: "step_up",
         signals: { country: "DE", asn: 3320, latitude: 52.5, longitude: 13.4, known_device: false },
       },
     });
+    callbackOf(await home.navigate(await passEmailedCode(home, first.location, BERLIN)));
 
     // Same browser, a nearby town minutes later: nothing unusual.
     const again = await signIn(home, POTSDAM);
@@ -126,7 +145,7 @@ describe("adaptive MFA", () => {
     const decision = await lastDecision();
     expect(decision.details).toMatchObject({ decision: "step_up", threshold: 50 });
     expect(decision.details.reasons).toEqual(["new_device", "new_country", "new_asn"]);
-    expect(decision.details.score).toBe(70);
+    expect(decision.details.score).toBe(90);
     // Coarse signals only: no city, coordinates to one decimal.
     expect(decision.details.signals).toMatchObject({ country: "PL", asn: 5617, latitude: 53.4, longitude: 14.6 });
     expect(JSON.stringify(decision.details)).not.toContain("Szczecin");
@@ -143,12 +162,7 @@ describe("adaptive MFA", () => {
     const { location } = await signIn(laptop, SZCZECIN);
     expect(steppedUp(location)).toBe(true);
     // The customer has no factor set up: the code comes by email.
-    const emailPage = await laptop.navigate(location);
-    expect(laptop.lastUrl).toMatch(/\/mfa\/email$/);
-    const codePage = await (await laptop.submit(await emailPage.text(), "/mfa/email/send", {})).text();
-    const code = codeIn((await emailsTo("ana@example.com"))[0]!);
-    const done = await postFrom(laptop, codePage, "/mfa/email/code", { code }, SZCZECIN);
-    callbackOf(await laptop.navigate(done.headers.get("Location")!));
+    callbackOf(await laptop.navigate(await passEmailedCode(laptop, location, SZCZECIN)));
 
     // Known now, and so is Poland and its network: nothing unusual the next time.
     const again = await signIn(laptop, SZCZECIN);
@@ -197,11 +211,13 @@ describe("adaptive MFA", () => {
     expect((await lastDecision()).details).toMatchObject({ score: 0, decision: "allow" });
   });
 
-  it("asks for a second factor from a new device after failed passwords, not without them", async () => {
+  it("asks for a second factor from a new device after failed passwords, not without them (threshold 60)", async () => {
     await signInCompletely(new Browser(), BERLIN);
+    // At the default threshold a new device alone is asked: above it, failures make the difference.
+    await patchTenant(w.admin, "acme", { risk_threshold: 60 });
     const calm = new Browser();
     expect(completed((await signIn(calm, BERLIN)).location)).toBe(true);
-    expect((await lastDecision()).details).toMatchObject({ score: 30, reasons: ["new_device"] });
+    expect((await lastDecision()).details).toMatchObject({ score: 50, reasons: ["new_device"], decision: "allow" });
 
     const guesser = new Browser();
     for (const wrong of ["guess one", "guess two"]) {
@@ -212,7 +228,8 @@ describe("adaptive MFA", () => {
     const { location } = await signIn(guesser, BERLIN);
     expect(steppedUp(location), location).toBe(true);
     expect((await lastDecision()).details).toMatchObject({
-      score: 60,
+      score: 80,
+      threshold: 60,
       reasons: ["new_device", "recent_failures"],
       signals: { recent_failures: 2 },
       decision: "step_up",
@@ -251,15 +268,19 @@ describe("adaptive MFA", () => {
   });
 
   it("follows the tenant's threshold, and scores nothing from absent signals (no request.cf)", async () => {
-    await patchTenant(w.admin, "acme", { risk_threshold: 30 });
     const { location } = await signIn(new Browser(), null);
     expect(steppedUp(location)).toBe(true);
     expect((await lastDecision()).details).toMatchObject({
-      score: 30,
-      threshold: 30,
+      score: 50,
+      threshold: 50,
       reasons: ["new_device"],
+      decision: "step_up",
       signals: { country: null, asn: null, latitude: null, longitude: null },
     });
+    // Above the new device's weight, the same sign-in goes through with one factor.
+    await patchTenant(w.admin, "acme", { risk_threshold: 51 });
+    expect(completed((await signIn(new Browser(), null)).location)).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({ score: 50, threshold: 51, decision: "allow" });
   });
 
   it("shows the decisions per user through the audit API, and assesses nothing under other policies", async () => {

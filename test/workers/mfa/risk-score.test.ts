@@ -31,14 +31,22 @@ describe("risk score", () => {
     expect(result.signals).toMatchObject({ country: "DE", asn: 3320, known_device: true, recent_failures: 0 });
   });
 
-  it("names a new device alone, below the default threshold", () => {
+  it("names a new device alone, which reaches the default threshold of 50", () => {
     const result = scoreSignIn(facts({ deviceId: "dev-b" }), usual(), 0, NO_DENY, NOW);
     expect(result.reasons).toEqual(["new_device"]);
     expect(result.score).toBe(RISK_WEIGHTS.new_device);
-    expect(result.score).toBeLessThan(50);
+    expect(result.score).toBe(50);
+    // An account without any history: every browser is new to it.
+    expect(scoreSignIn(facts(), emptyHistory(), 0, NO_DENY, NOW)).toMatchObject({ score: 50, reasons: ["new_device"] });
   });
 
-  it("adds a new country and a new network to a new device, reaching 50", () => {
+  it("keeps a known device nearby below the default threshold", () => {
+    const result = scoreSignIn(facts(POTSDAM), usual(HOUR), 0, NO_DENY, NOW);
+    expect(result).toMatchObject({ score: 0, reasons: [] });
+    expect(result.signals.known_device).toBe(true);
+  });
+
+  it("adds a new country and a new network to a new device", () => {
     const result = scoreSignIn(
       facts({ deviceId: "dev-b", country: "FR", asn: 5410, latitude: 48.85, longitude: 2.35 }),
       usual(2 * 86_400),
@@ -48,7 +56,7 @@ describe("risk score", () => {
     );
     expect(result.reasons).toEqual(["new_device", "new_country", "new_asn"]);
     expect(result.score).toBe(RISK_WEIGHTS.new_device + RISK_WEIGHTS.new_country + RISK_WEIGHTS.new_asn);
-    expect(result.score).toBeGreaterThanOrEqual(50);
+    expect(result.score).toBe(90);
   });
 
   it("counts no new country or network for an account without a history of them", () => {
