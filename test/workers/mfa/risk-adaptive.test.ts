@@ -16,7 +16,7 @@ import {
   world,
   type World,
 } from "../flows/fixtures";
-import { codeIn, emailsTo, patchTenant } from "../journeys/journey-helpers";
+import { codeIn, emailsTo, patchClient, patchTenant } from "../journeys/journey-helpers";
 
 let w: World;
 
@@ -106,6 +106,29 @@ async function lastDecision() {
 }
 
 describe("adaptive MFA", () => {
+  it("learns nothing from a password sign-in at an app whose own policy asks for less", async () => {
+    const patched = await patchClient(w.admin, "acme", w.partner.client_id, { mfa_policy: "off" });
+    expect(patched.mfa_policy).toBe("off");
+    const thief = new Browser();
+    // The password alone, at the partner app: signed in, nothing scored.
+    const page = await thief.navigate(
+      authorizePath("acme", codeRequest(w.partner, { prompt: "login", redirect_uri: "https://other.example.net/cb" })),
+    );
+    const posted = await postFrom(
+      thief,
+      await page.text(),
+      "/login",
+      { email: "ana@example.com", password: PASSWORD },
+      BERLIN,
+    );
+    expect(completed(posted.headers.get("Location")!)).toBe(true);
+    expect(await decisions()).toHaveLength(0);
+    // The same browser at an adaptive app: still a stranger there.
+    const next = await signIn(thief, BERLIN);
+    expect(steppedUp(next.location), next.location).toBe(true);
+    expect((await lastDecision()).details).toMatchObject({ reasons: ["new_device"], decision: "step_up" });
+  });
+
   it("asks a new device alone (so the account's first sign-in too), and lets a known device nearby through", async () => {
     const home = new Browser();
     const first = await signIn(home, BERLIN);
