@@ -77,7 +77,7 @@ export const AccountFrame: FC<{
 };
 
 /** A date and time in the page's language, in UTC (the server does not know the user's zone). */
-export function formatTime(page: PageContext, seconds: number): string {
+export function formatTime(page: Pick<PageContext, "locale">, seconds: number): string {
   return `${new Intl.DateTimeFormat(page.locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
     new Date(seconds * 1000),
   )} UTC`;

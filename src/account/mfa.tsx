@@ -8,6 +8,7 @@ import { Hono, type Context } from "hono";
 import type { TotpAuthenticator } from "../directory";
 import type { AppEnv } from "../env";
 import type { MessageKey } from "../i18n";
+import { sendFactorChangedEmail } from "../mfa/mail";
 import {
   codesToShow,
   finishShowing,
@@ -317,6 +318,7 @@ mfaSection.post("/apps/confirm", (c) =>
     if (!checked.ok) return setupPage(c, account, app, { error: t("authenticators.setupCodeWrong"), status: 400 });
     // The code just came from the new app: this session has shown a second factor.
     await strengthenSession(c, account, ["otp"]);
+    await sendFactorChangedEmail(c, tenant, directory, user, account.page.locale, "authenticatorAdded");
     // The first app comes with recovery codes, unless the user already has some.
     if ((await directory.factors.recoveryCodes.remaining(user.id)) === 0) {
       const codes = await issueRecoveryCodes(directory, user.id, generatedAudit(account, "first_app"));
@@ -342,9 +344,13 @@ mfaSection.post("/apps/rename", (c) =>
 mfaSection.post("/apps/remove", (c) =>
   withAccount(c, "mfa", async (account, form) => {
     const { t } = account.page;
-    const { directory, user } = account;
+    const { tenant, directory, user } = account;
     if (!recentlySignedIn(account))
       return overview(c, account, { error: t("authenticators.recentSignInNeeded"), status: 403, reauthenticate: true });
+    // An enrollment never confirmed was no sign-in method: taking it away is no news.
+    const wasFactor = (await directory.factors.totp.list(user.id)).some(
+      (app) => app.id === form.id && app.confirmedAt !== null,
+    );
     const removed = await directory.factors.totp.remove(user.id, form.id ?? "", {
       type: "totp.removed",
       actorType: "user",
@@ -353,6 +359,8 @@ mfaSection.post("/apps/remove", (c) =>
       details: { authenticator_id: form.id, source: "account" },
     });
     if (!removed) return overview(c, account, { error: t("authenticators.appGone"), status: 404 });
+    if (wasFactor)
+      await sendFactorChangedEmail(c, tenant, directory, user, account.page.locale, "authenticatorRemoved");
     return c.redirect(path(account, "", "app-removed"), 303);
   }),
 );
@@ -377,6 +385,7 @@ mfaSection.post("/recovery-codes", (c) =>
         reauthenticate: true,
       });
     const codes = await issueRecoveryCodes(directory, user.id, generatedAudit(account, "account"));
+    await sendFactorChangedEmail(c, tenant, directory, user, account.page.locale, "recoveryCodesRenewed");
     return c.redirect(`${path(account)}?codes=${await keepForShowing(c.env, tenant, user.id, codes)}`, 303);
   }),
 );

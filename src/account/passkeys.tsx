@@ -9,6 +9,7 @@ import type { AppEnv } from "../env";
 import type { MessageKey, Translator } from "../i18n";
 import { PASSKEY_JS_PATH } from "../mfa/passkeys/browser-script";
 import { registrationOptions } from "../mfa/passkeys/ceremony";
+import { sendFactorChangedEmail } from "../mfa/mail";
 import { addPostedPasskey } from "../mfa/passkeys/registration";
 import { PasskeyForm } from "../mfa/passkeys/form";
 import { FieldError, fieldAria } from "../ui/form-errors";
@@ -183,6 +184,7 @@ passkeysSection.post("/", (c) =>
     if (!added.ok) return render(c, account, { error: t(added.error), status: 400 });
     // The customer holds that passkey now: managing the account needs no step-up with it.
     await strengthenSession(c, account, added.amr);
+    await sendFactorChangedEmail(c, tenant, directory, user, account.page.locale, "passkeyAdded");
     return c.redirect(donePath(account, "added"), 303);
   }),
 );
@@ -204,7 +206,7 @@ passkeysSection.post("/remove", (c) =>
   withAccount(c, "passkeys", async (account, form) => {
     const { t } = account.page;
     if (!signedInRecently(account)) return render(c, account, { error: t("passkeys.recentSignIn"), status: 403 });
-    const { user, directory } = account;
+    const { tenant, user, directory } = account;
     const id = form.passkey ?? "";
     const owned = (await directory.factors.passkeys.list(user.id)).some((passkey) => passkey.id === id);
     const removed =
@@ -218,6 +220,7 @@ passkeysSection.post("/remove", (c) =>
         details: { passkey_id: id },
       }));
     if (!removed) return render(c, account, { error: t("passkeys.notFound"), status: 404 });
+    await sendFactorChangedEmail(c, tenant, directory, user, account.page.locale, "passkeyRemoved");
     return c.redirect(donePath(account, "removed"), 303);
   }),
 );

@@ -19,7 +19,8 @@ export type EmailKind =
   | "passwordChanged"
   | "accountDeleted"
   | "secondFactorCode"
-  | "recoveryCodeUsed";
+  | "recoveryCodeUsed"
+  | "factorChanged";
 
 export interface EmailContent {
   /** A one-time code to show in large digits. */
@@ -30,6 +31,11 @@ export interface EmailContent {
   minutes?: number;
   /** Values for the texts' placeholders besides {tenant}. */
   params?: MessageParams;
+  /**
+   * Placeholders filled with another of the catalog's texts, in the email's language and
+   * the tenant's wording (which change a notice is about); they may use `params`.
+   */
+  texts?: Record<string, MessageKey>;
 }
 
 export interface EmailFrame {
@@ -63,12 +69,14 @@ function httpsUrl(uri: string | null | undefined): string | null {
 }
 
 const key = (kind: EmailKind, part: string) => `emails.${kind}.${part}` as MessageKey;
-const HAS_ACTION: ReadonlySet<EmailKind> = new Set(["signUpExisting"]);
+const HAS_ACTION: ReadonlySet<EmailKind> = new Set(["signUpExisting", "factorChanged"]);
 const HAS_OUTRO: ReadonlySet<EmailKind> = new Set(["passwordReset"]);
 
 export function composeEmail(frame: EmailFrame, to: string, kind: EmailKind, content: EmailContent = {}): EmailMessage {
   const { t } = frame;
-  const params = { tenant: frame.tenantName, ...content.params };
+  const given = { tenant: frame.tenantName, ...content.params };
+  const params: MessageParams = { ...given };
+  for (const [name, text] of Object.entries(content.texts ?? {})) params[name] = t(text, given);
   const subject = t(key(kind, "subject"), params);
   const intro = t(key(kind, "intro"), params);
   const action = HAS_ACTION.has(kind) ? t(key(kind, "action"), params) : null;

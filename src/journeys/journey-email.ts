@@ -12,15 +12,18 @@ import type { Locale } from "../i18n";
 import { throttleNetwork } from "../signin/password";
 import { EMAIL_JOURNEYS_PER_NETWORK, EMAILS_PER_ADDRESS, takeBudget } from "../throttle/rate-limit";
 
+/** What sending needs of a request; the management API's requests have it too. */
+export type MailingContext = Pick<Context<AppEnv>, "env" | "executionCtx" | "var">;
+
 export type EmailBudget = { allowed: true } | { allowed: false; retryAfter: number };
 
-export function absoluteUrl(c: Context<AppEnv>, path: string): string {
+export function absoluteUrl(c: Pick<MailingContext, "env">, path: string): string {
   return `${publicBaseUrl(c.env)}${path}`;
 }
 
 /** Sends one of the tenant's emails after the response, in `locale` (`directory`: the tenant's, when already open). */
 export async function sendJourneyEmail(
-  c: Context<AppEnv>,
+  c: MailingContext,
   tenant: Tenant,
   locale: Locale,
   to: string,

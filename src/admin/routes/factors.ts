@@ -3,10 +3,13 @@
 // or whose account was taken over. docs/management-mfa.md.
 import * as z from "zod/mini";
 import { toRfc3339 } from "../../config";
+import type { UserRecord } from "../../directory";
+import { negotiateLocale } from "../../i18n";
+import { sendFactorChangedEmail, type FactorChange } from "../../mfa/mail";
 import { riskObject } from "../../mfa/risk";
 import { userState } from "../../sessions";
 import { notFound } from "../problem";
-import { defineRoute, managementAudit } from "../route";
+import { defineRoute, managementAudit, type AdminContext } from "../route";
 import { described, nullableTimestamp, timestamp } from "../schemas/common";
 import { existingUser, userParams } from "./users";
 
@@ -44,6 +47,13 @@ const factorsSchema = z.object({
     "The email address codes are sent to, as a second factor for customers with nothing else",
   ),
 });
+
+/** The security notice to the user, in their own language (else the tenant's): never the admin's. */
+function tellUser(c: AdminContext, user: Pick<UserRecord, "email" | "locale">, change: FactorChange): Promise<void> {
+  const tenant = c.var.target;
+  const locale = negotiateLocale(user.locale, null, tenant.defaultLocale);
+  return sendFactorChangedEmail(c, tenant, c.var.directory, user, locale, change);
+}
 
 export const factorRoutes = [
   defineRoute({
@@ -116,6 +126,9 @@ export const factorRoutes = [
           ? await factors.totp.remove(user.id, app.id, audit("authenticator_app", app.name))
           : false;
       if (!removed) throw notFound(`the user has no passkey or authenticator app '${params.factor_id}'`);
+      // An authenticator app whose setup was never finished was no sign-in method.
+      if (passkey || app?.confirmedAt)
+        await tellUser(c, user, passkey ? "adminPasskeyRemoved" : "adminAuthenticatorRemoved");
       return c.body(null, 204);
     },
   }),
@@ -147,6 +160,7 @@ export const factorRoutes = [
         riskObject(c.env, c.var.target.id, user.id, c.var.stats).forgetRisk(),
         userState(c.env, c.var.target.id, user.id, c.var.stats).endEverything(),
       ]);
+      if (before.passkeys + before.totp + before.recoveryCodes > 0) await tellUser(c, user, "adminReset");
       return c.body(null, 204);
     },
   }),

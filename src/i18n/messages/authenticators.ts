@@ -1,4 +1,5 @@
-// Texts of authenticator apps (TOTP), recovery codes and the email second factor, and their emails.
+// Texts of authenticator apps (TOTP), recovery codes and the email second factor, and their emails
+// (including the notice that a sign-in method was added or removed, emails.factorChanged.*).
 import { defineMessages } from "../define";
 
 export const authenticators = defineMessages({
@@ -97,6 +98,24 @@ export const authenticators = defineMessages({
     "emails.recoveryCodeUsed.subject": "A recovery code was used for your {tenant} account",
     "emails.recoveryCodeUsed.intro":
       "A recovery code was just used to sign in to your {tenant} account. Recovery codes left: {remaining}. If this was not you, change your password and make new recovery codes on your account page.",
+    "emails.factorChanged.subject": "{change}",
+    "emails.factorChanged.intro": "{change}. {details}",
+    "emails.factorChanged.action":
+      "If you expected this, there is nothing to do. If not, change your password at once and check the sign-in methods of your account:",
+    "emails.factorChanged.link": "Check my account",
+    "emails.factorChanged.whenDevice": "When: {when}. Browser or device: {device}.",
+    "emails.factorChanged.when": "When: {when}.",
+    "emails.factorChanged.passkeyAdded": "A passkey was added to your {tenant} account",
+    "emails.factorChanged.passkeyRemoved": "A passkey was removed from your {tenant} account",
+    "emails.factorChanged.authenticatorAdded": "An authenticator app was added to your {tenant} account",
+    "emails.factorChanged.authenticatorRemoved": "An authenticator app was removed from your {tenant} account",
+    "emails.factorChanged.recoveryCodesRenewed":
+      "New recovery codes were made for your {tenant} account, and the old ones no longer work",
+    "emails.factorChanged.adminPasskeyRemoved": "An administrator of {tenant} removed a passkey from your account",
+    "emails.factorChanged.adminAuthenticatorRemoved":
+      "An administrator of {tenant} removed an authenticator app from your account",
+    "emails.factorChanged.adminReset":
+      "An administrator of {tenant} removed all passkeys, authenticator apps and recovery codes from your account and signed you out everywhere",
   },
   de: {
     "authenticators.sectionTitle": "Bestätigung in zwei Schritten",
@@ -200,6 +219,25 @@ export const authenticators = defineMessages({
     "emails.recoveryCodeUsed.subject": "Ein Wiederherstellungscode wurde für Ihr Konto bei {tenant} verwendet",
     "emails.recoveryCodeUsed.intro":
       "Soeben wurde ein Wiederherstellungscode verwendet, um sich bei Ihrem Konto bei {tenant} anzumelden. Verbleibende Wiederherstellungscodes: {remaining}. Wenn Sie das nicht waren, ändern Sie Ihr Passwort und erstellen Sie auf Ihrer Kontoseite neue Wiederherstellungscodes.",
+    "emails.factorChanged.subject": "{change}",
+    "emails.factorChanged.intro": "{change}. {details}",
+    "emails.factorChanged.action":
+      "Wenn Sie das erwartet haben, müssen Sie nichts tun. Andernfalls ändern Sie sofort Ihr Passwort und prüfen Sie die Anmeldemethoden Ihres Kontos:",
+    "emails.factorChanged.link": "Mein Konto prüfen",
+    "emails.factorChanged.whenDevice": "Zeitpunkt: {when}. Browser oder Gerät: {device}.",
+    "emails.factorChanged.when": "Zeitpunkt: {when}.",
+    "emails.factorChanged.passkeyAdded": "Ihrem Konto bei {tenant} wurde ein Passkey hinzugefügt",
+    "emails.factorChanged.passkeyRemoved": "Aus Ihrem Konto bei {tenant} wurde ein Passkey entfernt",
+    "emails.factorChanged.authenticatorAdded": "Für Ihr Konto bei {tenant} wurde eine Authenticator-App eingerichtet",
+    "emails.factorChanged.authenticatorRemoved": "Aus Ihrem Konto bei {tenant} wurde eine Authenticator-App entfernt",
+    "emails.factorChanged.recoveryCodesRenewed":
+      "Für Ihr Konto bei {tenant} wurden neue Wiederherstellungscodes erstellt; die bisherigen gelten nicht mehr",
+    "emails.factorChanged.adminPasskeyRemoved":
+      "Ein Administrator von {tenant} hat einen Passkey aus Ihrem Konto entfernt",
+    "emails.factorChanged.adminAuthenticatorRemoved":
+      "Ein Administrator von {tenant} hat eine Authenticator-App aus Ihrem Konto entfernt",
+    "emails.factorChanged.adminReset":
+      "Ein Administrator von {tenant} hat alle Passkeys, Authenticator-Apps und Wiederherstellungscodes aus Ihrem Konto entfernt und Sie überall abgemeldet",
   },
   fr: {
     "authenticators.sectionTitle": "Validation en deux étapes",
@@ -304,6 +342,27 @@ export const authenticators = defineMessages({
     "emails.recoveryCodeUsed.subject": "Un code de récupération a été utilisé pour votre compte {tenant}",
     "emails.recoveryCodeUsed.intro":
       "Un code de récupération vient d’être utilisé pour vous connecter à votre compte {tenant}. Codes de récupération restants : {remaining}. Si ce n’était pas vous, changez votre mot de passe et créez de nouveaux codes de récupération sur la page de votre compte.",
+    "emails.factorChanged.subject": "{change}",
+    "emails.factorChanged.intro": "{change}. {details}",
+    "emails.factorChanged.action":
+      "Si vous vous y attendiez, vous n’avez rien à faire. Sinon, changez immédiatement votre mot de passe et vérifiez les méthodes de connexion de votre compte :",
+    "emails.factorChanged.link": "Vérifier mon compte",
+    "emails.factorChanged.whenDevice": "Date : {when}. Navigateur ou appareil : {device}.",
+    "emails.factorChanged.when": "Date : {when}.",
+    "emails.factorChanged.passkeyAdded": "Une clé d’accès a été ajoutée à votre compte {tenant}",
+    "emails.factorChanged.passkeyRemoved": "Une clé d’accès a été supprimée de votre compte {tenant}",
+    "emails.factorChanged.authenticatorAdded":
+      "Une application d’authentification a été ajoutée à votre compte {tenant}",
+    "emails.factorChanged.authenticatorRemoved":
+      "Une application d’authentification a été supprimée de votre compte {tenant}",
+    "emails.factorChanged.recoveryCodesRenewed":
+      "De nouveaux codes de récupération ont été créés pour votre compte {tenant} ; les anciens ne fonctionnent plus",
+    "emails.factorChanged.adminPasskeyRemoved":
+      "Un administrateur de {tenant} a supprimé une clé d’accès de votre compte",
+    "emails.factorChanged.adminAuthenticatorRemoved":
+      "Un administrateur de {tenant} a supprimé une application d’authentification de votre compte",
+    "emails.factorChanged.adminReset":
+      "Un administrateur de {tenant} a supprimé toutes les clés d’accès, applications d’authentification et codes de récupération de votre compte, et vous a déconnecté partout",
   },
   es: {
     "authenticators.sectionTitle": "Verificación en dos pasos",
@@ -405,5 +464,25 @@ export const authenticators = defineMessages({
     "emails.recoveryCodeUsed.subject": "Se ha usado un código de recuperación en tu cuenta de {tenant}",
     "emails.recoveryCodeUsed.intro":
       "Se acaba de usar un código de recuperación para iniciar sesión en tu cuenta de {tenant}. Códigos de recuperación restantes: {remaining}. Si no fuiste tú, cambia tu contraseña y crea nuevos códigos de recuperación en la página de tu cuenta.",
+    "emails.factorChanged.subject": "{change}",
+    "emails.factorChanged.intro": "{change}. {details}",
+    "emails.factorChanged.action":
+      "Si lo esperabas, no tienes que hacer nada. Si no, cambia tu contraseña de inmediato y revisa los métodos de inicio de sesión de tu cuenta:",
+    "emails.factorChanged.link": "Revisar mi cuenta",
+    "emails.factorChanged.whenDevice": "Fecha: {when}. Navegador o dispositivo: {device}.",
+    "emails.factorChanged.when": "Fecha: {when}.",
+    "emails.factorChanged.passkeyAdded": "Se ha añadido una llave de acceso a tu cuenta de {tenant}",
+    "emails.factorChanged.passkeyRemoved": "Se ha eliminado una llave de acceso de tu cuenta de {tenant}",
+    "emails.factorChanged.authenticatorAdded": "Se ha añadido una aplicación de autenticación a tu cuenta de {tenant}",
+    "emails.factorChanged.authenticatorRemoved":
+      "Se ha eliminado una aplicación de autenticación de tu cuenta de {tenant}",
+    "emails.factorChanged.recoveryCodesRenewed":
+      "Se han creado nuevos códigos de recuperación para tu cuenta de {tenant}; los anteriores ya no sirven",
+    "emails.factorChanged.adminPasskeyRemoved":
+      "Un administrador de {tenant} ha eliminado una llave de acceso de tu cuenta",
+    "emails.factorChanged.adminAuthenticatorRemoved":
+      "Un administrador de {tenant} ha eliminado una aplicación de autenticación de tu cuenta",
+    "emails.factorChanged.adminReset":
+      "Un administrador de {tenant} ha eliminado todas las llaves de acceso, aplicaciones de autenticación y códigos de recuperación de tu cuenta, y ha cerrado tus sesiones en todas partes",
   },
 });

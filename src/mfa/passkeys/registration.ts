@@ -5,6 +5,7 @@ import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import { ConflictError, type Directory, type Tenant } from "../../directory";
 import type { AppEnv } from "../../env";
+import { shortUserAgent } from "../../http/user-agent";
 import type { MessageKey, Translator } from "../../i18n";
 import { parseCredentialField, passkeyAmr, verifyRegistration } from "./ceremony";
 
@@ -12,27 +13,7 @@ const MAX_NAME = 64;
 
 /** "Passkey on macOS (Safari)": a name from the browser's User-Agent, editable later. */
 export function defaultPasskeyName(t: Translator["t"], userAgent: string | null | undefined): string {
-  const ua = userAgent ?? "";
-  const browser = (
-    [
-      [/Edg\//, "Edge"],
-      [/OPR\//, "Opera"],
-      [/Firefox\//, "Firefox"],
-      [/Chrom(e|ium)\//, "Chrome"],
-      [/Safari\//, "Safari"],
-    ] as const
-  ).find(([pattern]) => pattern.test(ua))?.[1];
-  const os = (
-    [
-      [/Android/, "Android"],
-      [/iPhone|iPad|iPod/, "iOS"],
-      [/CrOS/, "ChromeOS"],
-      [/Mac OS X|Macintosh/, "macOS"],
-      [/Windows/, "Windows"],
-      [/Linux/, "Linux"],
-    ] as const
-  ).find(([pattern]) => pattern.test(ua))?.[1];
-  const device = os && browser ? `${os} (${browser})` : (os ?? browser);
+  const device = shortUserAgent(userAgent);
   return device ? t("passkeys.defaultName", { device }).slice(0, MAX_NAME) : t("passkeys.sectionTitle");
 }
 

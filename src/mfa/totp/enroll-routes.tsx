@@ -6,6 +6,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { htmlPage } from "../../ui/render";
+import { sendFactorChangedEmail } from "../mail";
 import { methodsFor } from "../methods";
 import { mfaPaths } from "../paths";
 import { afterSecondFactor } from "../sign-in";
@@ -154,6 +155,7 @@ totpEnrollRoutes.post("/confirm", (c) =>
       details: { authenticator_id: app.id, source: "sign_in" },
     }));
     if (!checked.ok) return setup(c, step, app, { status: 400, error: t("authenticators.setupCodeWrong") });
+    await sendFactorChangedEmail(c, tenant, step.directory, user, step.page.locale, "authenticatorAdded");
     const codes = await issueRecoveryCodes(step.directory, user.id, {
       type: "recovery_codes.generated",
       actorType: "user",

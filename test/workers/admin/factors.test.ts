@@ -8,6 +8,7 @@ import { riskObject } from "../../../src/mfa/risk";
 import { operatorToken } from "../helpers";
 import { Browser } from "../flows/browser";
 import { authorizeWithSignIn, codeRequest, createUser, PASSWORD, world } from "../flows/fixtures";
+import { expectNotices } from "../mfa/notification-helpers";
 import { api, expectProblem, expectStatus, tenantScopes } from "./fixtures";
 
 const PASSKEY = {
@@ -89,7 +90,7 @@ describe("a user's factors", () => {
 
   it("removes one passkey or app by id, audited; an unknown or another user's id is 404", async () => {
     const w = await world("acme", { api: false });
-    const { app } = await enrolled(w.user.id);
+    const { app, pending } = await enrolled(w.user.id);
     const ben = await createUser(w.admin, "acme", { email: "ben@example.com", password: PASSWORD });
 
     const others = await api(
@@ -124,6 +125,13 @@ describe("a user's factors", () => {
     expect(listed.body.passkeys).toEqual([]);
     expect(listed.body.authenticator_apps.map((a: { name: string }) => a.name)).toEqual(["Second app"]);
     expect(listed.body.recovery_codes.remaining).toBe(9);
+    // Ana hears of each removal (not of the refused ones), with no browser named: the admin's is not hers.
+    const notice = await expectNotices("ana@example.com", ["adminAuthenticatorRemoved", "adminPasskeyRemoved"], {
+      section: "mfa",
+      secrets: [PASSKEY.id, app.id, "sealed-secret"],
+    });
+    expect(notice!.text).not.toContain("Browser or device");
+    await expectNotices("ben@example.com", []);
 
     const audit = await api(
       "listAuditEvents",
@@ -138,6 +146,13 @@ describe("a user's factors", () => {
       details: { kind: "passkey", factor_id: PASSKEY.id, name: PASSKEY.name },
     });
     expect(audit.body.data[1].details).toMatchObject({ kind: "authenticator_app", factor_id: app.id });
+
+    // An app whose set-up was never finished was no sign-in method: its removal is no news.
+    expectStatus(
+      await api("removeUserFactor", { tenant: "acme", user_id: w.user.id, factor_id: pending.id }, { token: w.admin }),
+      204,
+    );
+    await expectNotices("ana@example.com", ["adminAuthenticatorRemoved", "adminPasskeyRemoved"]);
   });
 
   it("resets every factor, ends the user's sessions and forgets the devices adaptive MFA knew", async () => {
@@ -167,6 +182,7 @@ describe("a user's factors", () => {
     const after = await api("listUserSessions", { tenant: "acme", user_id: w.user.id }, { token: w.admin });
     expect(after.body.data).toEqual([]);
     expect((await riskObject(env, tenant!.id, w.user.id).riskHistory()).devices).toEqual({});
+    await expectNotices("ana@example.com", ["adminReset"], { section: "mfa", secrets: [PASSKEY.id] });
 
     const audit = await api(
       "listAuditEvents",
@@ -179,6 +195,10 @@ describe("a user's factors", () => {
       user_id: w.user.id,
       details: { passkeys: 1, authenticator_apps: 1, recovery_codes: 9 },
     });
+
+    // A reset of an account without factors changes nothing to tell.
+    expectStatus(await api("resetUserFactors", { tenant: "acme", user_id: w.user.id }, { token: w.admin }), 204);
+    await expectNotices("ana@example.com", ["adminReset"]);
   });
 
   it("needs users:read to list and users:write to remove or reset", async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Appearance, Tenant } from "../../../src/directory";
 import { composeEmail, emailFrame, type EmailContent, type EmailKind } from "../../../src/email";
 import { DEFAULT_EMAIL_COLOR } from "../../../src/email/compose";
-import { CATALOG, LOCALES, type MessageKey } from "../../../src/i18n";
+import { CATALOG, fill, LOCALES, type Locale, type MessageKey } from "../../../src/i18n";
 
 const KINDS: Record<EmailKind, EmailContent> = {
   verifyEmail: { code: "123456", minutes: 10, link: "https://latchkey.test/t/acme/verify-email/f1?code=123456" },
@@ -18,7 +18,33 @@ const KINDS: Record<EmailKind, EmailContent> = {
   accountDeleted: {},
   secondFactorCode: { code: "678901", minutes: 10 },
   recoveryCodeUsed: { params: { remaining: 9 } },
+  factorChanged: {
+    link: "https://latchkey.test/t/acme/account/passkeys",
+    params: { when: "1 May 2025, 10:00 UTC", device: "macOS (Safari)" },
+    texts: { change: "emails.factorChanged.passkeyAdded", details: "emails.factorChanged.whenDevice" },
+  },
 };
+
+/** A catalog text in `locale` with the test's values in its placeholders (a text placeholder filled first). */
+function expected(locale: Locale, key: MessageKey, content: EmailContent): string {
+  const values: Record<string, string> = { tenant: "Acme", email: "new@example.com", remaining: "9" };
+  for (const [name, value] of Object.entries(content.params ?? {})) values[name] = String(value);
+  const fillIn = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  const texts = Object.entries(content.texts ?? {}).map(([name, text]) => [name, fillIn(CATALOG[locale][text])]);
+  for (const [name, text] of texts) values[name!] = text!;
+  return fillIn(CATALOG[locale][key]);
+}
+
+const CHANGES = [
+  "passkeyAdded",
+  "passkeyRemoved",
+  "authenticatorAdded",
+  "authenticatorRemoved",
+  "recoveryCodesRenewed",
+  "adminPasskeyRemoved",
+  "adminAuthenticatorRemoved",
+  "adminReset",
+] as const;
 
 const tenant = { slug: "acme", displayName: "Acme" } as Tenant;
 const plain: Appearance = { branding: null, texts: {} };
@@ -61,17 +87,14 @@ describe("composeEmail", () => {
         const email = composeEmail(emailFrame(tenant, plain, locale), "ana@example.com", kind, content);
         expect(email.to).toBe("ana@example.com");
         expect(email.fromName).toBe("Acme");
-        expect(email.subject).toBe(CATALOG[locale][`emails.${kind}.subject` as MessageKey].replace("{tenant}", "Acme"));
+        expect(email.subject).toBe(expected(locale, `emails.${kind}.subject` as MessageKey, content));
         expect(email.html.startsWith('<!doctype html><html lang="' + locale + '">')).toBe(true);
         for (const part of [email.subject, email.text, textOf(email.html)]) {
           expect(part).not.toMatch(/\{\w+\}/);
           expect(part).not.toMatch(/emails\.\w+/);
           expect(part).not.toContain("undefined");
         }
-        const intro = CATALOG[locale][`emails.${kind}.intro` as MessageKey]
-          .replace("{tenant}", "Acme")
-          .replace("{email}", "new@example.com")
-          .replace("{remaining}", "9");
+        const intro = expected(locale, `emails.${kind}.intro` as MessageKey, content);
         expect(email.text).toContain(intro);
         expect(textOf(email.html)).toContain(intro);
         expect(email.text).toContain(CATALOG[locale]["emails.sentBy"].replace("{tenant}", "Acme"));
@@ -85,6 +108,63 @@ describe("composeEmail", () => {
           expect(email.html).toContain(`href="${content.link}"`);
         }
       });
+
+  for (const locale of LOCALES)
+    it(`factorChanged in ${locale}: names each change, when and where, and links to the account`, () => {
+      const seen = new Set<string>();
+      for (const change of CHANGES) {
+        const withDevice = !change.startsWith("admin");
+        const content: EmailContent = {
+          link: "https://latchkey.test/t/acme/account/mfa",
+          params: withDevice
+            ? { when: "2 May 2025, 11:30 UTC", device: "Android (Chrome)" }
+            : { when: "2 May 2025, 11:30 UTC" },
+          texts: {
+            change: `emails.factorChanged.${change}`,
+            details: withDevice ? "emails.factorChanged.whenDevice" : "emails.factorChanged.when",
+          },
+        };
+        const email = composeEmail(emailFrame(tenant, plain, locale), "ana@example.com", "factorChanged", content);
+        const what = CATALOG[locale][`emails.factorChanged.${change}`].replace("{tenant}", "Acme");
+        // Each change has its own subject: the change itself, the tenant named.
+        expect(email.subject).toBe(what);
+        expect(email.subject).toContain("Acme");
+        seen.add(email.subject);
+        for (const part of [email.text, textOf(email.html)]) {
+          expect(part).toContain(what);
+          expect(part).toContain("2 May 2025, 11:30 UTC");
+          expect(part).toContain(CATALOG[locale]["emails.factorChanged.action"]);
+          expect(part).not.toMatch(/\{\w+\}|emails\.\w+|undefined/);
+          // "When: …. Browser or device: " and the device; an administrator's change came
+          // from no browser of the user's, so it has no such line.
+          const beforeDevice = fill(CATALOG[locale]["emails.factorChanged.whenDevice"].split("{device}")[0]!, {
+            when: "2 May 2025, 11:30 UTC",
+          });
+          if (withDevice) expect(part).toContain(`${beforeDevice}Android (Chrome)`);
+          else expect(part).not.toContain(beforeDevice);
+        }
+        expect(email.text).toContain(
+          `${CATALOG[locale]["emails.factorChanged.link"]}\nhttps://latchkey.test/t/acme/account/mfa`,
+        );
+        expect(email.html).toContain(`>${CATALOG[locale]["emails.factorChanged.link"]}</a>`);
+      }
+      expect(seen.size).toBe(CHANGES.length);
+    });
+
+  it("fills a change's text with the tenant's own wording, escaped in the HTML", () => {
+    const appearance = branded(
+      {},
+      { en: { "emails.factorChanged.passkeyRemoved": "<b>Heads up</b>: {tenant} lost a passkey" } },
+    );
+    const email = composeEmail(emailFrame(tenant, appearance, "en"), "a@example.com", "factorChanged", {
+      params: { when: "now", device: "<script>x</script>" },
+      texts: { change: "emails.factorChanged.passkeyRemoved", details: "emails.factorChanged.whenDevice" },
+    });
+    expect(email.subject).toBe("<b>Heads up</b>: Acme lost a passkey");
+    expect(email.html).toContain("&lt;b&gt;Heads up&lt;/b&gt;: Acme lost a passkey");
+    expect(email.html).toContain("&lt;script&gt;x&lt;/script&gt;");
+    expect(email.html).not.toMatch(/<b>Heads|<script>x/);
+  });
 
   it("labels a link with the kind's own button text, or 'Or open this link' where it has none", () => {
     const reset = composeEmail(emailFrame(tenant, plain, "de"), "a@example.com", "passwordReset", KINDS.passwordReset);

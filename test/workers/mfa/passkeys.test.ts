@@ -22,6 +22,8 @@ import {
 } from "../flows/fixtures";
 import { accountPath, signedInBrowser } from "../account/account-helpers";
 import { codeIn, goodForm, lastEmailTo, openSignUp, signUpWorld } from "../journeys/sign-up-helpers";
+import { emailsTo } from "../journeys/journey-helpers";
+import { expectNotices, factorNotices, FIREFOX_ON_WINDOWS } from "./notification-helpers";
 import { b64url, SoftAuthenticator } from "./soft-authenticator";
 
 const ORIGIN = new URL(BASE).origin;
@@ -124,6 +126,13 @@ describe("registration on the account page", () => {
     const registered = await auditEvents(w.admin, "acme", "passkey.registered");
     expect(registered).toHaveLength(1);
     expect(registered[0]!.details).toMatchObject({ passkey_id: row!.id, device_type: "singleDevice" });
+    // One security notice, without the credential id; a User-Agent naming no browser gives no device line.
+    const notice = await expectNotices("ana@example.com", ["passkeyAdded"], {
+      section: "passkeys",
+      secrets: [row!.id],
+    });
+    expect(notice!.subject).toBe("A passkey was added to your acme account");
+    expect(notice!.text).not.toContain("Browser or device");
   });
 
   it("refuses a registration from another origin, for another RP ID, or with a spent challenge", async () => {
@@ -198,11 +207,19 @@ describe("registration on the account page", () => {
     expect(back.status).toBe(200);
     page = await back.text();
     expect(page).toContain('data-passkey="create"');
+    // The refused removal sent nothing; the one that works, from Firefox, says so.
+    await expectNotices("ana@example.com", ["passkeyAdded"]);
+    browser.userAgent = FIREFOX_ON_WINDOWS;
     const removed = await browser.post(page, "/passkeys/remove", { passkey: row!.id });
     expect(removed.status).toBe(303);
     expect(await passkeyRows(w.user.id)).toHaveLength(0);
     const events = await auditEvents(w.admin, "acme", "passkey.removed");
     expect(events.map((e) => e.details.passkey_id)).toEqual([row!.id]);
+    const notice = await expectNotices("ana@example.com", ["passkeyRemoved", "passkeyAdded"], {
+      section: "passkeys",
+      secrets: [row!.id, "Work laptop"],
+    });
+    expect(notice!.text).toContain("Browser or device: Windows (Firefox).");
     // Another user's passkey id cannot be removed or renamed from this account.
     expect((await browser.post(page, "/passkeys/remove", { passkey: "nope" })).status).toBe(404);
   });
@@ -549,6 +566,9 @@ describe("the offer after sign-up", () => {
     expect(await passkeyRows(tokens.claims.sub!)).toHaveLength(1);
     const registered = await auditEvents(fresh.admin, "fresh", "passkey.registered");
     expect(registered.map((e) => e.details.source)).toEqual(["sign_up"]);
+    // The account is minutes old: a passkey added with it is no news to its owner.
+    expect((await emailsTo("bea@example.com")).length).toBeGreaterThan(0);
+    expect(await factorNotices("bea@example.com")).toEqual([]);
   });
 
   it('"Not now" goes on without a passkey; the finished interaction\'s offer page is no longer shown', async () => {

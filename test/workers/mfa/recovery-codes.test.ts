@@ -10,6 +10,7 @@ import { open } from "../account/account-helpers";
 import { Browser } from "../flows/browser";
 import { auditEvents, callbackOf, redeem, sessionCookieName, tenantId, world, type World } from "../flows/fixtures";
 import { emailsTo } from "../journeys/journey-helpers";
+import { expectNotices } from "./notification-helpers";
 import { seedApp, toSecondFactor } from "./totp-helpers";
 
 let w: World;
@@ -63,6 +64,7 @@ describe("on the account page", () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("sign in again first");
     expect(await storedHashes(w.user.id)).toHaveLength(0);
+    await expectNotices("ana@example.com", []);
   });
 
   it("shows ten codes once, stores only their hashes, and a new set voids the old one", async () => {
@@ -82,6 +84,11 @@ describe("on the account page", () => {
     const newer = await makeCodes(browser);
     expect(newer.some((code) => codes.includes(code))).toBe(false);
     expect(await storedHashes(w.user.id)).toHaveLength(10);
+    // Each new set is announced, never with a code in it.
+    await expectNotices("ana@example.com", ["recoveryCodesRenewed", "recoveryCodesRenewed"], {
+      section: "mfa",
+      secrets: [...newer, ...newer.map((code) => code.replace(/-/g, ""))],
+    });
 
     // An old code no longer replaces the second factor; a new one does.
     await seedApp(w.user.id);

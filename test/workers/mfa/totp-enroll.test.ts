@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { BASE } from "../helpers";
 import { auditEvents, callbackOf, redeem, world, type World } from "../flows/fixtures";
 import { patchClient } from "../journeys/journey-helpers";
+import { expectNotices } from "./notification-helpers";
 import { awayFromStepBoundary, codeAt, factorsOf, interactionIdOf, textOf, toSecondFactor } from "./totp-helpers";
 
 let w: World;
@@ -50,6 +51,11 @@ describe("inline set-up", () => {
     expect(await (await factorsOf()).factors.summary(w.user.id)).toEqual({ passkeys: 0, totp: 1, recoveryCodes: 10 });
     const enrolled = await auditEvents(w.admin, "acme", "totp.enrolled");
     expect(enrolled).toHaveLength(1);
+    const codes = [...codesHtml.matchAll(/<li><code>([A-Z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
+    await expectNotices("ana@example.com", ["authenticatorAdded"], {
+      section: "mfa",
+      secrets: [secret.replace(/ /g, ""), ...codes],
+    });
   });
 
   it("cannot be used to skip the second factor: done without a confirmed app leads back to the choice", async () => {

@@ -12,6 +12,7 @@ import { formatOpaque } from "../../../src/tokens";
 import { open, signedInBrowser } from "../account/account-helpers";
 import { Browser } from "../flows/browser";
 import { auditEvents, callbackOf, redeem, sessionCookieName, tenantId, world, type World } from "../flows/fixtures";
+import { expectNotices, FIREFOX_ON_WINDOWS } from "./notification-helpers";
 import { awayFromStepBoundary, codeAt, factorsOf, seedApp, textOf, toSecondFactor } from "./totp-helpers";
 
 let w: World;
@@ -104,6 +105,10 @@ describe("enrollment on the account page", () => {
     const events = await auditEvents(w.admin, "acme", "totp.enrolled");
     expect(events).toHaveLength(1);
     expect(JSON.stringify(events[0])).not.toContain(plain);
+
+    // One notice (the first set of recovery codes comes with the app, not as news of its own),
+    // with neither the secret nor a code.
+    await expectNotices("ana@example.com", ["authenticatorAdded"], { section: "mfa", secrets: [plain, ...codes] });
 
     const overview = await open(browser, "mfa");
     expect(overview).toContain("My phone");
@@ -255,11 +260,21 @@ describe("managing apps on the account page", () => {
     expect(signIn).toContain('name="password"');
 
     const fresh = await browserSignedInAgo(w.user.id, 60);
-    const removed = await fresh.post(await open(fresh, "mfa"), "/account/mfa/apps/remove", { id: app.id });
+    fresh.userAgent = FIREFOX_ON_WINDOWS;
+    await expectNotices("ana@example.com", []);
+    const withApp = await open(fresh, "mfa");
+    const removed = await fresh.post(withApp, "/account/mfa/apps/remove", { id: app.id });
     expect(removed.headers.get("Location")).toBe("/t/acme/account/mfa?done=app-removed");
     expect(await (await factorsOf()).factors.summary(w.user.id)).toMatchObject({ totp: 0 });
     const events = await auditEvents(w.admin, "acme", "totp.removed");
     expect(events).toHaveLength(1);
     expect(events[0]!.user_id).toBe(w.user.id);
+    const notice = await expectNotices("ana@example.com", ["authenticatorRemoved"], { section: "mfa" });
+    expect(notice!.text).toContain("Browser or device: Windows (Firefox).");
+    // A set-up never finished was no sign-in method: removing it is no news.
+    const pending = await (await factorsOf()).factors.totp.add(w.user.id, "Half done", "sealed");
+    const dropped = await fresh.post(withApp, "/account/mfa/apps/remove", { id: pending.id });
+    expect(dropped.headers.get("Location")).toBe("/t/acme/account/mfa?done=app-removed");
+    await expectNotices("ana@example.com", ["authenticatorRemoved"]);
   });
 });
