@@ -75,17 +75,22 @@ async function applyMigrations(mf, dir) {
   }
 }
 
+/** Module types by file extension, as wrangler's rules emit them (.txt: the common-password list). */
+const MODULE_TYPES = /** @type {const} */ ({ ".js": "ESModule", ".mjs": "ESModule", ".wasm": "CompiledWasm", ".txt": "Text" });
+
 /**
- * The bundle's modules: its entry first, then the other .js and .wasm files beside it.
+ * The bundle's modules: its entry first, then the other modules wrangler wrote beside it.
  * @param {string} scriptPath
  * @returns {ModuleDefinition[]}
  */
 function bundleModules(scriptPath) {
   const dir = dirname(scriptPath);
+  const typeOf = (/** @type {string} */ path) =>
+    Object.entries(MODULE_TYPES).find(([extension]) => path.endsWith(extension))?.[1];
   const others = readdirSync(dir)
     .map((f) => join(dir, f))
-    .filter((f) => f !== scriptPath && (f.endsWith(".js") || f.endsWith(".mjs") || f.endsWith(".wasm")));
-  return [scriptPath, ...others].map((path) => ({ type: path.endsWith(".wasm") ? "CompiledWasm" : "ESModule", path }));
+    .filter((f) => f !== scriptPath && typeOf(f) !== undefined);
+  return [scriptPath, ...others].map((path) => ({ type: typeOf(path) ?? "ESModule", path }));
 }
 
 /** The workerd process Miniflare spawned: a child of this process named workerd. */
