@@ -76,7 +76,12 @@ async function applyMigrations(mf, dir) {
 }
 
 /** Module types by file extension, as wrangler's rules emit them (.txt: the common-password list). */
-const MODULE_TYPES = /** @type {const} */ ({ ".js": "ESModule", ".mjs": "ESModule", ".wasm": "CompiledWasm", ".txt": "Text" });
+const MODULE_TYPES = /** @type {const} */ ({
+  ".js": "ESModule",
+  ".mjs": "ESModule",
+  ".wasm": "CompiledWasm",
+  ".txt": "Text",
+});
 
 /**
  * The bundle's modules: its entry first, then the other modules wrangler wrote beside it.
