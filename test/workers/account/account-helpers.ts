@@ -106,19 +106,24 @@ export function inputValue(html: string, name: string): string | null {
 
 export { BASE, Browser, findForm, PASSWORD };
 
+/** The authentication facts of a two-factor session: an account with a factor is managed only from one. */
+export const TWO_FACTORS = { amr: ["pwd", "otp", "mfa"], acr: "urn:latchkey:loa:mfa" };
+
 /**
  * A browser holding a session of `userId` started straight in the user's UserState: for
  * users without a password (their own sign-in, by emailed code, is another journey), or
- * with two factors (`facts`) without playing the second-factor pages.
+ * with two factors (`TWO_FACTORS`) without playing the second-factor pages; `ago`: how
+ * many seconds before now the user signed in.
  */
 export async function browserWithSessionOf(
   userId: string,
-  facts: { amr: string[]; acr: string } = { amr: ["otp"], acr: "urn:latchkey:loa:1fa" },
+  { amr = ["otp"], acr = "urn:latchkey:loa:1fa", ago = 0 }: { amr?: string[]; acr?: string; ago?: number } = {},
 ): Promise<Browser> {
   const t = await tenant();
   const created = await userState(env, t.id, userId).createSession({
-    authTime: Math.floor(Date.now() / 1000),
-    ...facts,
+    authTime: Math.floor(Date.now() / 1000) - ago,
+    amr,
+    acr,
     ttl: t.sessionTtl,
     idleTtl: t.sessionIdleTtl,
     ip: "203.0.113.9",

@@ -4,10 +4,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { auditEvents, authorizeWithSignIn, codeRequest, redeem, world, type World } from "../flows/fixtures";
 import { Browser } from "../flows/browser";
 import { call } from "../helpers";
-import { accountPath, browserWithSessionOf, directory, open } from "./account-helpers";
+import { accountPath, browserWithSessionOf, directory, open, TWO_FACTORS } from "./account-helpers";
 
-const signedInBrowser = () =>
-  browserWithSessionOf(w.user.id, { amr: ["pwd", "otp", "mfa"], acr: "urn:latchkey:loa:mfa" });
+const signedInBrowser = () => browserWithSessionOf(w.user.id, TWO_FACTORS);
 
 let w: World;
 

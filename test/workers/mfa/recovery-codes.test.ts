@@ -4,11 +4,9 @@
 // with the count left and announced by email.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { userState } from "../../../src/sessions";
-import { formatOpaque } from "../../../src/tokens";
-import { open } from "../account/account-helpers";
+import { browserWithSessionOf, open, TWO_FACTORS } from "../account/account-helpers";
 import { Browser } from "../flows/browser";
-import { auditEvents, callbackOf, redeem, sessionCookieName, tenantId, world, type World } from "../flows/fixtures";
+import { auditEvents, callbackOf, redeem, world, type World } from "../flows/fixtures";
 import { emailsTo } from "../journeys/journey-helpers";
 import { expectNotices } from "./notification-helpers";
 import { seedApp, toSecondFactor } from "./totp-helpers";
@@ -19,24 +17,8 @@ beforeEach(async () => {
   w = await world("acme", { api: false });
 });
 
-async function browserSignedInAgo(userId: string, ago: number): Promise<Browser> {
-  const created = await userState(env, await tenantId("acme"), userId).createSession({
-    authTime: Math.floor(Date.now() / 1000) - ago,
-    // Two factors: an account with a factor is managed only from such a session.
-    amr: ["pwd", "otp", "mfa"],
-    acr: "urn:latchkey:loa:mfa",
-    ttl: 86_400,
-    idleTtl: 86_400,
-    ip: "203.0.113.9",
-    userAgent: "latchkey-test-browser",
-  });
-  const browser = new Browser();
-  browser.setCookie(
-    sessionCookieName("acme"),
-    formatOpaque("session", { userId, recordId: created.sid, secret: created.secret }),
-  );
-  return browser;
-}
+/** A two-factor session of `userId` that started `ago` seconds ago. */
+const browserSignedInAgo = (userId: string, ago: number) => browserWithSessionOf(userId, { ...TWO_FACTORS, ago });
 
 const codesIn = (html: string) => [...html.matchAll(/<li><code>([A-Z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]!);
 

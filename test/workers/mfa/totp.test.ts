@@ -6,12 +6,10 @@
 import { env } from "cloudflare:workers";
 import * as OTPAuth from "otpauth";
 import { beforeEach, describe, expect, it } from "vitest";
-import { userState } from "../../../src/sessions";
 import { base32Decode, base32Encode, hotp, otpauthUri } from "../../../src/mfa/totp/totp";
-import { formatOpaque } from "../../../src/tokens";
-import { open, signedInBrowser } from "../account/account-helpers";
+import { browserWithSessionOf, open, signedInBrowser, TWO_FACTORS } from "../account/account-helpers";
 import { Browser } from "../flows/browser";
-import { auditEvents, callbackOf, redeem, sessionCookieName, tenantId, world, type World } from "../flows/fixtures";
+import { auditEvents, callbackOf, redeem, world, type World } from "../flows/fixtures";
 import { expectNotices, FIREFOX_ON_WINDOWS } from "./notification-helpers";
 import { awayFromStepBoundary, codeAt, factorsOf, seedApp, textOf, toSecondFactor } from "./totp-helpers";
 
@@ -196,26 +194,8 @@ describe("as the second factor", () => {
   });
 });
 
-/** A browser whose session of `userId` started `ago` seconds ago. */
-async function browserSignedInAgo(userId: string, ago: number): Promise<Browser> {
-  const tenant = await tenantId("acme");
-  const created = await userState(env, tenant, userId).createSession({
-    authTime: Math.floor(Date.now() / 1000) - ago,
-    // Two factors: an account with a factor is managed only from such a session.
-    amr: ["pwd", "otp", "mfa"],
-    acr: "urn:latchkey:loa:mfa",
-    ttl: 86_400,
-    idleTtl: 86_400,
-    ip: "203.0.113.9",
-    userAgent: "latchkey-test-browser",
-  });
-  const browser = new Browser();
-  browser.setCookie(
-    sessionCookieName("acme"),
-    formatOpaque("session", { userId, recordId: created.sid, secret: created.secret }),
-  );
-  return browser;
-}
+/** A two-factor session of `userId` that started `ago` seconds ago. */
+const browserSignedInAgo = (userId: string, ago: number) => browserWithSessionOf(userId, { ...TWO_FACTORS, ago });
 
 describe("managing apps on the account page", () => {
   it("renames an app; an empty name is refused", async () => {
