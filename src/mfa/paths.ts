@@ -1,8 +1,8 @@
 // Where the second-factor step's pages live, under an interaction.
 import type { Tenant } from "../directory";
+import { interactionPath } from "../journeys/paths";
 
-const base = (tenant: Pick<Tenant, "slug">, interactionId: string) =>
-  `/t/${tenant.slug}/interaction/${interactionId}/mfa`;
+const base = (tenant: Pick<Tenant, "slug">, interactionId: string) => interactionPath(tenant, interactionId, "mfa");
 
 export const mfaPaths = {
   choose: (tenant: Pick<Tenant, "slug">, id: string) => base(tenant, id),
@@ -14,5 +14,5 @@ export const mfaPaths = {
   recoveryCode: (tenant: Pick<Tenant, "slug">, id: string) => `${base(tenant, id)}/recovery-code`,
   enroll: (tenant: Pick<Tenant, "slug">, id: string) => `${base(tenant, id)}/enroll`,
   /** Passkey sign-in as the first factor (the sign-in page's button and autofill). */
-  passkeySignIn: (tenant: Pick<Tenant, "slug">, id: string) => `/t/${tenant.slug}/interaction/${id}/passkey`,
+  passkeySignIn: (tenant: Pick<Tenant, "slug">, id: string) => interactionPath(tenant, id, "passkey"),
 };

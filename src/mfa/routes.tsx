@@ -19,6 +19,7 @@ import { htmlPage } from "../ui/render";
 import { emailFactorRoutes } from "./email-factor/routes";
 import { passkeyChallengeRoutes } from "./passkeys/challenge-routes";
 import { methodsFor, type MethodChoice } from "./methods";
+import { interactionPath } from "../journeys/paths";
 import { mfaPaths } from "./paths";
 import { recoveryCodeChallengeRoutes } from "./recovery-codes/challenge-routes";
 import { secondFactorTarget } from "./sign-in";
@@ -55,7 +56,7 @@ const ChoosePage: FC<{
           </li>
         ))}
       </ul>
-      <form method="post" action={`/t/${tenant.slug}/interaction/${interactionId}/select-account`}>
+      <form method="post" action={interactionPath(tenant, interactionId, "select-account")}>
         <input type="hidden" name="csrf" value={csrf} />
         <button type="submit" name="choice" value="other" class="link">
           {t("mfa.otherAccount")}
@@ -72,7 +73,7 @@ mfaRoutes.get("/", (c) =>
     const tenant = c.var.tenant;
     const directory = openDirectory(c.env, tenant, c.var.stats);
     const target = await secondFactorTarget(c, tenant, directory, interaction);
-    const back = () => c.redirect(`/t/${tenant.slug}/interaction/${interaction.id}`, 303);
+    const back = () => c.redirect(interactionPath(tenant, interaction.id), 303);
     if (!target) {
       // The pending user was blocked or deleted meanwhile: their first factor is void.
       if (interaction.firstFactor && !(await saveInteraction(c, tenant, interaction, { firstFactor: null })))

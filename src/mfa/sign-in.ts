@@ -15,6 +15,7 @@ import type { AuthorizationRequest } from "../oidc/authorize/request";
 import { currentSession, userState, type CurrentSession } from "../sessions";
 import type { Decision } from "../throttle/policy";
 import { acrForAmr, combinedAmr, levelOf, requestedLevelOf, type Level } from "./levels";
+import { interactionPath } from "../journeys/paths";
 import { mfaPaths } from "./paths";
 import { assessSignInRisk, recordCompletedSignIn } from "./risk";
 
@@ -116,7 +117,7 @@ async function completeSignIn(
   changes: Partial<Interaction> = {},
   /** Whether this sign-in teaches the adaptive policy its device and place (see below). */
   learnRisk: boolean,
-  continueTo = `/t/${tenant.slug}/interaction/${interaction.id}`,
+  continueTo = interactionPath(tenant, interaction.id),
 ): Promise<Response> {
   const device = await browserDevice(c);
   const saved = await signInToInteraction(
@@ -290,7 +291,7 @@ export async function afterSecondFactor(
     stepUpUserId: null,
   });
   if (!saved) return interactionExpired(c);
-  return c.redirect(`/t/${tenant.slug}/interaction/${interaction.id}`, 303);
+  return c.redirect(interactionPath(tenant, interaction.id), 303);
 }
 
 /**
