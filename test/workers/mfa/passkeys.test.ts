@@ -316,17 +316,15 @@ describe("sign-in with a passkey", () => {
     expect(failures.every((e) => e.details.method === "passkey")).toBe(true);
   });
 
+  /** One successful usernameless sign-in with `authenticator` (its counter goes up). */
+  async function signInOnceWith(authenticator: SoftAuthenticator) {
+    const { browser, form } = await signInPage();
+    callbackOf(await postCredential(browser, form, await authenticator.get(await optionsFor(browser, form)), true));
+  }
+
   it("refuses a counter that goes backwards, and audits it", async () => {
     const { authenticator } = await registerPasskey();
-    const first = await signInPage();
-    callbackOf(
-      await postCredential(
-        first.browser,
-        first.form,
-        await authenticator.get(await optionsFor(first.browser, first.form)),
-        true,
-      ),
-    );
+    await signInOnceWith(authenticator);
     expect((await passkeyRows(w.user.id))[0]!.sign_count).toBe(2);
     const { browser, form } = await signInPage();
     const cloned = await authenticator.get(await optionsFor(browser, form), undefined, { counter: 2 });
@@ -364,15 +362,7 @@ describe("sign-in with a passkey", () => {
 
   it("judges the counter only after the signature: a forged assertion raises no clone alarm", async () => {
     const { authenticator } = await registerPasskey();
-    const first = await signInPage();
-    callbackOf(
-      await postCredential(
-        first.browser,
-        first.form,
-        await authenticator.get(await optionsFor(first.browser, first.form)),
-        true,
-      ),
-    );
+    await signInOnceWith(authenticator);
     expect((await passkeyRows(w.user.id))[0]!.sign_count).toBe(2);
     // Someone who knows the credential id (not its key) sends a lower counter.
     const { browser, form } = await signInPage();
